@@ -82,4 +82,5 @@ d = { 'settings': { 'branch': 'main',
                                                 'fastkafka._testing.local_kafka.java_executable': ( 'local_kafka.html#java_executable',
                                                                                                     'fastkafka/_testing/local_kafka.py'),
                                                 'fastkafka._testing.local_kafka.kafka_home': ( 'local_kafka.html#kafka_home',
-                                                                                               'fastkafka/_testing/local_kafka.py')}}}
+                                                                                               'fastkafka/_testing/local_kafka.py')},
+            'fastkafka.testing': {}}}

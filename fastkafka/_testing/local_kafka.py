@@ -6,7 +6,7 @@
 __all__ = ['logger', 'KAFKA_VERSION', 'SCALA_VERSION', 'MIN_JAVA_VERSION', 'KAFKA_MIRRORS', 'cache_dir', 'kafka_home',
            'is_kafka_installed', 'java_executable', 'check_java', 'install_kafka', 'ApacheKafkaBroker']
 
-# %% ../../nbs/00_Local_Kafka.ipynb #76a10e4c
+# %% ../../nbs/00_Local_Kafka.ipynb #1f928583
 import asyncio
 import base64
 import hashlib
@@ -31,14 +31,14 @@ from aiokafka.errors import KafkaError
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-# %% ../../nbs/00_Local_Kafka.ipynb #b9b8e563
+# %% ../../nbs/00_Local_Kafka.ipynb #49c01736
 logger = logging.getLogger(__name__)
 
 KAFKA_VERSION = "3.9.2"
 SCALA_VERSION = "2.13"
 MIN_JAVA_VERSION = 17
 
-# %% ../../nbs/00_Local_Kafka.ipynb #8c46b1d0
+# %% ../../nbs/00_Local_Kafka.ipynb #983c31cc
 _INSTALLED_MARKER = "INSTALLED"
 
 
@@ -58,7 +58,7 @@ def is_kafka_installed(kafka_version: str = KAFKA_VERSION) -> bool:
     "True when `install_kafka` finished installing `kafka_version`"
     return (kafka_home(kafka_version) / _INSTALLED_MARKER).is_file()
 
-# %% ../../nbs/00_Local_Kafka.ipynb #370c8191
+# %% ../../nbs/00_Local_Kafka.ipynb #675e113b
 _JAVA_HINT = (
     "Install a Java runtime 17 or newer (Debian/Ubuntu: `sudo apt-get install openjdk-17-jre-headless`; "
     "macOS: `brew install openjdk@17`; others: https://adoptium.net), make sure `java` is on PATH or JAVA_HOME "
@@ -94,7 +94,7 @@ def check_java(java: Optional[str] = None, min_version: int = MIN_JAVA_VERSION) 
         raise RuntimeError(f"Java {min_version} or newer is needed to run Apache Kafka {KAFKA_VERSION}, but {java} is Java {major}. {_JAVA_HINT}")
     return major
 
-# %% ../../nbs/00_Local_Kafka.ipynb #438d46ee
+# %% ../../nbs/00_Local_Kafka.ipynb #cad66c55
 _POM_TEMPLATE = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>fastkafka</groupId><artifactId>local-kafka</artifactId><version>1</version>
@@ -128,7 +128,7 @@ def _fetch_with_maven(kafka_version: str, libs: Path, progress: tqdm) -> None:
             "Check that Maven Central is reachable (proxies go in ~/.m2/settings.xml) and that the version exists, "
             "or uninstall Maven to use the binary distribution instead. Maven's last lines:\n" + "\n".join(tail))
 
-# %% ../../nbs/00_Local_Kafka.ipynb #969fd5be
+# %% ../../nbs/00_Local_Kafka.ipynb #cbdde4e9
 KAFKA_MIRRORS = ("https://downloads.apache.org/kafka", "https://archive.apache.org/dist/kafka")
 
 
@@ -176,7 +176,7 @@ def _fetch_distribution(kafka_version: str, libs: Path, progress: tqdm, mirrors:
                 (libs / parts[2]).write_bytes(tgz.extractfile(member).read())  # by base name: no path from the archive is trusted
     archive.unlink()
 
-# %% ../../nbs/00_Local_Kafka.ipynb #dc1fe287
+# %% ../../nbs/00_Local_Kafka.ipynb #9947c7b6
 def install_kafka(
     *,
     kafka_version: str = KAFKA_VERSION,
@@ -220,7 +220,7 @@ def install_kafka(
     print(f"Apache Kafka {kafka_version} installed in {home}")
     return home
 
-# %% ../../nbs/00_Local_Kafka.ipynb #9000522a
+# %% ../../nbs/00_Local_Kafka.ipynb #17197890
 _LOG4J_PROPERTIES = """log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
@@ -301,7 +301,7 @@ def _new_cluster_id() -> str:
 class _PortTaken(Exception):
     "Kafka could not bind one of its ports: another process took it first"
 
-# %% ../../nbs/00_Local_Kafka.ipynb #bc5745f5
+# %% ../../nbs/00_Local_Kafka.ipynb #7c65b6a6
 class ApacheKafkaBroker:
     """A single-node Apache Kafka in KRaft mode on 127.0.0.1, for tests and local development.
 
@@ -359,7 +359,7 @@ class ApacheKafkaBroker:
         state = f"running on {self.bootstrap_servers}" if self.is_started else "not running"
         return f"{type(self).__name__}(topics={self.topics!r}) {state}"
 
-# %% ../../nbs/00_Local_Kafka.ipynb #94ce87a4
+# %% ../../nbs/00_Local_Kafka.ipynb #3261e514
 @patch
 def _discard(self: ApacheKafkaBroker) -> None:
     "Stop this attempt's Kafka, if any, and forget it"
@@ -391,7 +391,7 @@ async def _launch(self: ApacheKafkaBroker, home: Path, java: str, port: int) -> 
     self._cleanup.detach()
     self._cleanup = weakref.finalize(self, _terminate, self._process, workdir)
 
-# %% ../../nbs/00_Local_Kafka.ipynb #5ca9ca77
+# %% ../../nbs/00_Local_Kafka.ipynb #b3352712
 @patch
 def _raise_if_exited(self: ApacheKafkaBroker) -> None:
     exit_code = self._process.poll()
@@ -473,7 +473,7 @@ async def _create_topics(self: ApacheKafkaBroker, admin: AIOKafkaAdminClient, de
             raise self._timed_out(f"elect leaders for topics {sorted(self.topics)}")
         await asyncio.sleep(0.05)
 
-# %% ../../nbs/00_Local_Kafka.ipynb #3dccb40b
+# %% ../../nbs/00_Local_Kafka.ipynb #bb1db6a9
 def _apply_nest_asyncio() -> None:
     try:
         import nest_asyncio
