@@ -508,6 +508,7 @@ async def _start(self: ApacheKafkaBroker) -> str:
             self._discard()
             raise
         self.bootstrap_servers = f"127.0.0.1:{port}"
+        logger.info("Apache Kafka %s ready on %s (its log: %s)", self.kafka_version, self.bootstrap_servers, self.log_path)
         return self.bootstrap_servers
     raise RuntimeError(f"Kafka could not bind its ports in {self.retries + 1} attempts (retries={self.retries}); last: {port_taken}")
 
@@ -525,7 +526,10 @@ def start(self: ApacheKafkaBroker) -> str:
 @patch
 def stop(self: ApacheKafkaBroker) -> None:
     "Stop Kafka (SIGTERM, SIGKILL after 15 s) and remove its temporary directory; does nothing when not started"
+    servers = self.bootstrap_servers
     self._discard()
+    if servers is not None:
+        logger.info("Apache Kafka on %s stopped", servers)
 
 
 @patch
