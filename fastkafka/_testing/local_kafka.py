@@ -9,6 +9,7 @@ __all__ = ['logger', 'KAFKA_VERSION', 'SCALA_VERSION', 'MIN_JAVA_VERSION', 'KAFK
 # %% ../../nbs/00_Local_Kafka.ipynb #1f928583
 import asyncio
 import base64
+import collections
 import hashlib
 import logging
 import os
@@ -115,10 +116,10 @@ def _fetch_with_maven(kafka_version: str, libs: Path, progress: tqdm) -> None:
     command = ["mvn", "-B", "-f", str(work / "pom.xml"), "dependency:copy-dependencies",
                f"-DoutputDirectory={libs}", "-DincludeScope=runtime"]
     progress.set_description(f"Apache Kafka {kafka_version}: resolving with Maven")
-    tail: list = []
+    tail = collections.deque(maxlen=30)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as mvn:
         for line in mvn.stdout:
-            tail = (tail + [line.rstrip()])[-30:]
+            tail.append(line.rstrip())
             if "Downloaded from" in line or "Copying " in line:
                 progress.update(1)
     shutil.rmtree(work)
@@ -132,13 +133,17 @@ def _fetch_with_maven(kafka_version: str, libs: Path, progress: tqdm) -> None:
 KAFKA_MIRRORS = ("https://downloads.apache.org/kafka", "https://archive.apache.org/dist/kafka")
 
 
-def _download(url: str, target: Path, progress: tqdm) -> None:
+def _download(url: str, target: Path, progress: tqdm) -> str:
+    "Download `url` to `target`; returns the SHA-512 hex digest of what was written"
+    digest = hashlib.sha512()
     with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
         progress.reset(total=int(response.headers.get("Content-Length") or 0) or None)
         progress.unit, progress.unit_scale = "B", True
         while chunk := response.read(1 << 20):
             out.write(chunk)
+            digest.update(chunk)
             progress.update(len(chunk))
+    return digest.hexdigest()
 
 
 def _expected_sha512(checksum_text: str) -> str:
@@ -156,7 +161,7 @@ def _fetch_distribution(kafka_version: str, libs: Path, progress: tqdm, mirrors:
         url = f"{mirror.rstrip('/')}/{kafka_version}/{name}"
         progress.set_description(f"Apache Kafka {kafka_version}: downloading {url}")
         try:
-            _download(url, archive, progress)
+            actual = _download(url, archive, progress)
             with urllib.request.urlopen(url + ".sha512", timeout=60) as response:
                 expected = _expected_sha512(response.read().decode())
             break
@@ -165,7 +170,6 @@ def _fetch_distribution(kafka_version: str, libs: Path, progress: tqdm, mirrors:
     else:
         raise RuntimeError(f"Could not download Apache Kafka {kafka_version}: " + "; ".join(failures)
                            + ". Check the network (or set FASTKAFKA_KAFKA_MIRROR to a reachable Apache mirror), or install Maven (`mvn`) to install from Maven Central instead.")
-    actual = hashlib.sha512(archive.read_bytes()).hexdigest()
     if actual != expected:
         raise RuntimeError(f"The SHA-512 checksum of {url} is {actual}, but its .sha512 file says {expected}: the download is corrupt or was tampered with. Run `fastkafka testing install_deps` again.")
     libs.mkdir()
@@ -173,7 +177,8 @@ def _fetch_distribution(kafka_version: str, libs: Path, progress: tqdm, mirrors:
         for member in tgz.getmembers():
             parts = Path(member.name).parts
             if member.isfile() and len(parts) == 3 and parts[1] == "libs" and parts[2].endswith(".jar"):
-                (libs / parts[2]).write_bytes(tgz.extractfile(member).read())  # by base name: no path from the archive is trusted
+                with tgz.extractfile(member) as jar, open(libs / parts[2], "wb") as out:  # by base name: no path from the archive is trusted
+                    shutil.copyfileobj(jar, out)
     archive.unlink()
 
 # %% ../../nbs/00_Local_Kafka.ipynb #9947c7b6
