@@ -267,7 +267,7 @@ class FastKafka:
         lifespan: Optional[Callable[["FastKafka"], AbstractAsyncContextManager]] = None,
         **kwargs: Any,
     ):
-        _check_kafka_kwargs({k: v for k, v in kwargs.items()}, {**_PRODUCER_PARAMETERS, **_CONSUMER_PARAMETERS}, "FastKafka()",
+        _check_kafka_kwargs(kwargs, {**_PRODUCER_PARAMETERS, **_CONSUMER_PARAMETERS}, "FastKafka()",
                             "AIOKafkaProducer or AIOKafkaConsumer (but bootstrap_servers, which comes from kafka_brokers)")
         if "bootstrap_servers" in kwargs:
             raise ValueError("FastKafka() got unknown keyword argument(s) bootstrap_servers: the servers come from kafka_brokers and set_kafka_broker()")
@@ -531,8 +531,9 @@ async def startup(self: FastKafka) -> None:
     self._started = True
     try:
         if self.lifespan is not None:
-            self._lifespan_context = self.lifespan(self)
-            await self._lifespan_context.__aenter__()
+            context = self.lifespan(self)
+            await context.__aenter__()
+            self._lifespan_context = context  # only a context that entered is exited
         servers = self.bootstrap_servers
         for registered in self._producers:
             registered.sender.attach(self._shared_producers.producer_for(
