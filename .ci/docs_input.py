@@ -44,7 +44,11 @@ def main() -> None:
             problems.append(f"{name} was not processed into _proc/")
 
 
-    for page, symbols in {"59_Testing_API.ipynb": ["ApacheKafkaBroker", "ApacheKafkaBroker.start", "ApacheKafkaBroker.stop", "install_kafka"]}.items():
+    for page, symbols in {
+        "59_Testing_API.ipynb": ["ApacheKafkaBroker", "ApacheKafkaBroker.start", "ApacheKafkaBroker.stop", "install_kafka"],
+        "49_FastKafka_API.ipynb": ["FastKafka", "FastKafka.consumes", "FastKafka.produces", "FastKafka.run_in_background",
+                                   "FastKafka.benchmark", "FastKafka.create_mocks", "KafkaEvent"],
+    }.items():
         docs = rendered_docs(proc, page)
         problems += [f"{page} does not render the docs of {symbol}" for symbol in symbols if f"### {symbol}\n" not in docs]
 
