@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Type, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Type, Union
 from unittest.mock import AsyncMock, MagicMock
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -293,6 +293,8 @@ class FastKafka:
         self._running: list = []  # (registered consumer, its AIOKafkaConsumer, its ConsumerLoop)
         self._background_tasks: List[asyncio.Task] = []
         self._lifespan_context: Optional[AbstractAsyncContextManager] = None
+        # The factories of the Kafka clients: aiokafka's, or an InMemoryBroker's (`broker.clients`) under the Tester.
+        self._kafka_clients: Tuple[Callable[..., Any], Callable[..., Any]] = (AIOKafkaProducer, AIOKafkaConsumer)
 
     @staticmethod
     def _checked_brokers(kafka_brokers: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
@@ -535,12 +537,13 @@ async def startup(self: FastKafka) -> None:
             await context.__aenter__()
             self._lifespan_context = context  # only a context that entered is exited
         servers = self.bootstrap_servers
+        producer_class, consumer_class = self._kafka_clients
         for registered in self._producers:
             registered.sender.attach(self._shared_producers.producer_for(
-                {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}))
+                {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}, producer_class))
         await self._shared_producers.start()
         for registered in self._consumers:
-            consumer = AIOKafkaConsumer(registered.topic, **{**self._consumer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs})
+            consumer = consumer_class(registered.topic, **{**self._consumer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs})
             await consumer.start()
             consumer_loop = ConsumerLoop(consumer, registered.decode, registered.handler(self._signal),
                                          handler_is_async=registered.is_async, name=registered.name)
@@ -576,6 +579,14 @@ async def shutdown(self: FastKafka) -> None:
     self._started = False
     if context is not None:
         await context.__aexit__(None, None, None)
+
+
+@patch
+async def _wait_until_consuming(self: FastKafka) -> None:
+    "Return when every consumer has its partitions and knows where it reads from (so a message sent now is not missed)"
+    for _, consumer, _ in self._running:
+        for partition in consumer.assignment():
+            await consumer.position(partition)  # resolves auto_offset_reset; start() already waited for the assignment
 
 
 @patch

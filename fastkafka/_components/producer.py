@@ -10,7 +10,7 @@ import asyncio
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any, Generic, Mapping, Optional, TypeVar
+from typing import Any, Callable, Generic, Mapping, Optional, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
@@ -46,11 +46,11 @@ class SharedProducers:
     def __init__(self):
         self._producers: dict = {}
 
-    def producer_for(self, config: Mapping[str, Any]) -> AIOKafkaProducer:
-        "The producer for `config` (AIOKafkaProducer keyword arguments), created on first request; call inside the running loop"
+    def producer_for(self, config: Mapping[str, Any], producer_class: Callable[..., Any] = AIOKafkaProducer) -> AIOKafkaProducer:
+        "The producer for `config` (AIOKafkaProducer keyword arguments), created by `producer_class` on first request; call inside the running loop"
         key = _config_key(config)
         if key not in self._producers:
-            self._producers[key] = AIOKafkaProducer(**config)
+            self._producers[key] = producer_class(**config)
         return self._producers[key]
 
     def __len__(self) -> int:
