@@ -14,7 +14,7 @@ import re
 import time
 import typing
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -168,6 +168,7 @@ class _Producer(_Registered):
     return_type: Any = None
     encoder: Union[str, Encoder] = "json"
     sender: Sender = None
+    decorated: Optional[Callable] = None  # what @produces returned: the function users call
 
 # %% ../../nbs/40_App.ipynb #36941a13
 def _resolve(waiter: asyncio.Future) -> None:
@@ -433,6 +434,7 @@ def produces(
                     if registered.mock is not None:
                         registered.mock(*args, **kwargs)
                         signal.notify()
+        registered.decorated = produce
         self._producers.append(registered)
         return produce
     return register
