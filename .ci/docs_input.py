@@ -45,7 +45,7 @@ def main() -> None:
 
 
     for page, symbols in {
-        "59_Testing_API.ipynb": ["ApacheKafkaBroker", "ApacheKafkaBroker.start", "ApacheKafkaBroker.stop", "install_kafka"],
+        "59_Testing_API.ipynb": ["Tester", "InMemoryBroker", "ApacheKafkaBroker", "ApacheKafkaBroker.start", "ApacheKafkaBroker.stop", "install_kafka"],
         "49_FastKafka_API.ipynb": ["FastKafka", "FastKafka.consumes", "FastKafka.produces", "FastKafka.run_in_background",
                                    "FastKafka.benchmark", "FastKafka.create_mocks", "KafkaEvent"],
     }.items():
