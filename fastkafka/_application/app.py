@@ -592,6 +592,13 @@ async def _wait_until_consuming(self: FastKafka) -> None:
 
 
 @patch
+def create_docs(self: FastKafka) -> Path:
+    "Write the app's AsyncAPI 3.0 specification to `root_path/asyncapi/spec/asyncapi.yml` (see the AsyncAPI notebook); returns its path"
+    from fastkafka._docs.asyncapi import write_spec  # imported here: the docs module builds on this one
+    return write_spec(self)
+
+
+@patch
 async def __aenter__(self: FastKafka) -> FastKafka:
     await self.startup()
     return self
