@@ -207,7 +207,7 @@ def install_kafka(
     home.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{home.name}-", dir=home.parent))
     try:
-        with tqdm(unit="file", desc=f"Apache Kafka {kafka_version}") as progress:
+        with tqdm(unit="file", desc=f"Apache Kafka {kafka_version}", mininterval=1) as progress:
             if use_maven:
                 _fetch_with_maven(kafka_version, staging / "libs", progress)
             else:
