@@ -27,7 +27,7 @@ from fastcore.meta import delegates
 from pydantic import BaseModel
 
 from .._components.codecs import Decoder, Encoder, decoder_for, encoder_for
-from .._components.consumer_loop import ConsumerLoop
+from .._components.consumer_loop import ConsumerLoop, ErrorPolicy
 from .._components.producer import KafkaEvent, Sender, SharedProducers
 
 # %% ../../nbs/40_App.ipynb #f38cd09d
@@ -140,6 +140,9 @@ class _Consumer(_Registered):
     message_type: Type[BaseModel] = BaseModel
     decoder: Union[str, Decoder] = "json"
     decode: Callable[[bytes], Any] = None
+    retries: int = 0
+    retry_backoff: float = 0.1
+    dead_letter_topic: Optional[str] = None
 
     def handler(self, signal: "_CallSignal") -> Callable:
         "The function the consumer loop calls: the user's, observed by its mock when there is one"
@@ -356,15 +359,25 @@ def consumes(
     decoder: Union[str, Decoder] = "json",  # 'json', 'avro', or a callable (raw_bytes, model_class) -> message
     *,
     prefix: str = "on_",  # stripped from the function name to give the topic when `topic` is None
+    retries: int = 0,  # how many more times a failing handler is tried, with exponential backoff, before the message is given up
+    retry_backoff: float = 0.1,  # seconds before the first retry; doubled after each, at most 30 s
+    dead_letter_topic: Union[None, bool, str] = None,  # given-up messages go here (True: "<topic>.dlq"); None: skipped
     **kwargs: Any,
 ) -> Callable[[Callable], Callable]:
     def register(function: Callable) -> Callable:
         _check_kafka_kwargs(kwargs, _CONSUMER_PARAMETERS, f"@consumes() on {function.__name__}()", "AIOKafkaConsumer")
+        if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
+            raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
         message_type = _message_type(function)
+        consumed = _topic_of(function, topic, prefix, "consumes")
+        dead_letters = f"{consumed}.dlq" if dead_letter_topic is True else dead_letter_topic or None
+        if dead_letters is not None and (not _TOPIC_NAME.fullmatch(dead_letters) or dead_letters == consumed):
+            raise ValueError(f"@consumes() on {function.__name__}(): {dead_letters!r} cannot be its dead-letter topic")
         self._consumers.append(_Consumer(
-            function=function, topic=_topic_of(function, topic, prefix, "consumes"), kafka_kwargs=dict(kwargs),
+            function=function, topic=consumed, kafka_kwargs=dict(kwargs),
             is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
-            decode=decoder_for(decoder, message_type)))
+            decode=decoder_for(decoder, message_type), retries=retries, retry_backoff=retry_backoff,
+            dead_letter_topic=dead_letters))
         return function
     return register
 
@@ -380,6 +393,11 @@ Parameters:
 - `topic`: Kafka topic that the consumer will subscribe to and execute the decorated function when it receives a message from the topic, default: None. If the topic is not specified, topic name will be inferred from the decorated function name by stripping the defined prefix
 - `decoder`: Decoder to use to decode messages consumed from the topic, default: json. By default, pydantic validates the JSON bytes straight into the model. It also accepts a custom decoder function `(raw_bytes, model_class) -> message`
 - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "on_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
+- `retries`: how many more times a failing handler is called, with exponential backoff, before its message is given up, default: 0. While a message is retried, its partition waits; the other partitions go on
+- `retry_backoff`: seconds before the first retry, doubled after each (at most 30 s), default: 0.1
+- `dead_letter_topic`: where given-up messages (decoding failed, or the handler failed every attempt) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
+
+Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only after its message was handled (or given up): at least once. Commits are batched every `auto_commit_interval_ms`, and made on shutdown and when partitions are revoked.
 
 AIOKafkaConsumer parameters for this consumer (they override the app-wide ones):
 
@@ -543,12 +561,27 @@ async def startup(self: FastKafka) -> None:
         for registered in self._producers:
             registered.sender.attach(self._shared_producers.producer_for(
                 {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}, producer_class))
+        dead_letter_producers = {
+            id(registered): self._shared_producers.producer_for(
+                {**self._producer_defaults, "bootstrap_servers": registered.kafka_kwargs.get("bootstrap_servers", servers)}, producer_class)
+            for registered in self._consumers if registered.dead_letter_topic is not None}
         await self._shared_producers.start()
         for registered in self._consumers:
-            consumer = consumer_class(registered.topic, **{**self._consumer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs})
+            config = {**self._consumer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}
+            # At least once: FastKafka commits what was processed; aiokafka's own auto-commit would commit what was fetched.
+            commit_interval_ms = (config.get("auto_commit_interval_ms", 5000)
+                                  if config.get("group_id") is not None and config.get("enable_auto_commit", True) else None)
+            consumer = consumer_class(**{**config, "enable_auto_commit": False})
+            policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff,
+                                 dead_letter=_dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic)
+                                 if registered.dead_letter_topic is not None else None)
+            consumer_loop = ConsumerLoop(consumer, registered.decode, registered.handler(self._signal), handler_is_async=registered.is_async,
+                                         name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms)
+            if consumer_loop.commits is not None:
+                consumer.subscribe([registered.topic], listener=consumer_loop.commits)
+            else:
+                consumer.subscribe([registered.topic])
             await consumer.start()
-            consumer_loop = ConsumerLoop(consumer, registered.decode, registered.handler(self._signal),
-                                         handler_is_async=registered.is_async, name=registered.name)
             self._running.append((registered, consumer, consumer_loop))
             consumer_loop.start()
         loop = asyncio.get_running_loop()
@@ -556,6 +589,19 @@ async def startup(self: FastKafka) -> None:
     except BaseException:
         await self.shutdown()
         raise
+
+
+def _dead_letter(producer: Any, topic: str) -> Callable[..., Awaitable[None]]:
+    "Sends a given-up record to `topic` with its key, value and headers, plus headers saying what failed; returns on delivery"
+    async def dead_letter(record, stage: str, error: BaseException, attempts: int) -> None:
+        headers = [*(record.headers or ()),
+                   ("fastkafka-error", f"{type(error).__name__}: {error}"[:2000].encode()),
+                   ("fastkafka-failed-in", stage.encode()), ("fastkafka-attempts", str(attempts).encode()),
+                   ("fastkafka-original-topic", record.topic.encode()),
+                   ("fastkafka-original-partition", str(record.partition).encode()),
+                   ("fastkafka-original-offset", str(record.offset).encode())]
+        await (await producer.send(topic, record.value, key=record.key, headers=headers))
+    return dead_letter
 
 
 @patch

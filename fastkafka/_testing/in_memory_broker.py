@@ -139,24 +139,26 @@ class InMemoryBroker:
                 waiter.set_result(None)
 
     # -- groups -----------------------------------------------------------------------------------------------------
-    def _join(self, consumer: "InMemoryConsumer") -> None:
+    def _join(self, consumer: "InMemoryConsumer") -> list:
+        "Add `consumer`; returns the (member, revoked, assigned) changes for the rebalance listeners"
         if consumer.group_id is None:
             self._ungrouped.append(consumer)
-            consumer._assign({TopicPartition(t, p) for t in consumer.topics for p in range(self.partitions_for(t))})
-        else:
-            group = self._groups.setdefault(consumer.group_id, _Group())
-            group.members.append(consumer)
-            self._rebalance(group)
+            return [consumer._assign({TopicPartition(t, p) for t in consumer.topics for p in range(self.partitions_for(t))})]
+        group = self._groups.setdefault(consumer.group_id, _Group())
+        group.members.append(consumer)
+        return self._rebalance(group)
 
-    def _leave(self, consumer: "InMemoryConsumer") -> None:
+    def _leave(self, consumer: "InMemoryConsumer") -> list:
         if consumer.group_id is None:
             if consumer in self._ungrouped:
                 self._ungrouped.remove(consumer)
-        elif (group := self._groups.get(consumer.group_id)) and consumer in group.members:
+            return []
+        if (group := self._groups.get(consumer.group_id)) and consumer in group.members:
             group.members.remove(consumer)
-            self._rebalance(group)
+            return self._rebalance(group)
+        return []
 
-    def _rebalance(self, group: _Group) -> None:
+    def _rebalance(self, group: _Group) -> list:
         "Round-robin over all subscribed partitions, members in join order (aiokafka's RoundRobinPartitionAssignor)"
         owned: Dict["InMemoryConsumer", Set[TopicPartition]] = {member: set() for member in group.members}
         topics = sorted({t for member in group.members for t in member.topics})
@@ -167,8 +169,7 @@ class InMemoryBroker:
                 if tp.topic in member.topics:
                     owned[member].add(tp)
                     break
-        for member, tps in owned.items():
-            member._assign(tps)
+        return [member._assign(tps) for member, tps in owned.items()]
 
 # %% ../../nbs/50_In_Memory_Broker.ipynb #e830f4f2
 class InMemoryProducer:
@@ -203,6 +204,11 @@ class InMemoryProducer:
         return await (await self.send(*args, **kwargs))
 
 # %% ../../nbs/50_In_Memory_Broker.ipynb #bb3259cf
+async def _maybe_await(result: Any) -> None:
+    if asyncio.iscoroutine(result):
+        await result
+
+
 class InMemoryConsumer:
     "An `AIOKafkaConsumer` look-alike reading from an `InMemoryBroker`"
 
@@ -215,13 +221,17 @@ class InMemoryConsumer:
         self.auto_offset_reset, self.enable_auto_commit, self.max_poll_records = auto_offset_reset, enable_auto_commit, max_poll_records
         self.key_deserializer, self.value_deserializer = key_deserializer, value_deserializer
         self._positions: Dict[TopicPartition, int] = {}
+        self._paused: Set[TopicPartition] = set()
+        self._listener = None
         self._started = False
 
-    def subscribe(self, topics: Iterable[str]) -> None:
-        "Subscribe to `topics` (before start)"
-        self.topics = set(topics)
+    def subscribe(self, topics: Iterable[str], listener: Any = None) -> None:
+        "Subscribe to `topics` (before start); `listener` gets on_partitions_revoked/assigned calls, as with aiokafka"
+        self.topics, self._listener = set(topics), listener
 
-    def _assign(self, partitions: Set[TopicPartition]) -> None:
+    def _assign(self, partitions: Set[TopicPartition]) -> tuple:
+        "Take `partitions`; returns (self, revoked, assigned) for the rebalance listener"
+        revoked, assigned = set(self._positions) - partitions, partitions - set(self._positions)
         group = self.broker._groups.get(self.group_id) if self.group_id is not None else None
         positions = {}
         for tp in partitions:
@@ -232,6 +242,32 @@ class InMemoryConsumer:
             else:
                 positions[tp] = 0 if self.auto_offset_reset == "earliest" else len(self.broker.records(tp.topic, tp.partition))
         self._positions = positions
+        self._paused &= partitions
+        return self, revoked, assigned
+
+    @staticmethod
+    async def _tell_listeners(changes: list) -> None:
+        for member, revoked, assigned in changes:
+            if member._listener is not None and revoked:
+                await _maybe_await(member._listener.on_partitions_revoked(revoked))
+            if member._listener is not None and assigned:
+                await _maybe_await(member._listener.on_partitions_assigned(assigned))
+
+    def pause(self, *partitions: TopicPartition) -> None:
+        "Stop returning records of `partitions` from getmany until resume()"
+        self._paused.update(partitions)
+
+    def resume(self, *partitions: TopicPartition) -> None:
+        self._paused.difference_update(partitions)
+
+    def paused(self) -> Set[TopicPartition]:
+        return set(self._paused)
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        "Read `partition` from `offset` on"
+        if partition not in self._positions:
+            raise RuntimeError(f"InMemoryConsumer.seek(): {partition} is not assigned to this consumer")
+        self._positions[partition] = offset
 
     def _check_started(self, what: str) -> None:
         if not self._started:
@@ -242,7 +278,7 @@ class InMemoryConsumer:
         if self._started:
             raise RuntimeError("This InMemoryConsumer is already started")
         self._started = True
-        self.broker._join(self)
+        await self._tell_listeners(self.broker._join(self))
 
     async def stop(self) -> None:
         if not self._started:
@@ -250,7 +286,7 @@ class InMemoryConsumer:
         if self.enable_auto_commit and self.group_id is not None:
             await self.commit()
         self._started = False
-        self.broker._leave(self)
+        await self._tell_listeners(self.broker._leave(self) + [self._assign(set())])
         self._positions = {}
 
     def assignment(self) -> Set[TopicPartition]:
@@ -276,6 +312,8 @@ class InMemoryConsumer:
         for tp in partitions:
             if limit <= 0:
                 break
+            if tp in self._paused:
+                continue
             position = self._positions[tp]
             records = self.broker.records(tp.topic, tp.partition)[position:position + limit]
             if records:
