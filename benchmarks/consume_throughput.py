@@ -5,7 +5,10 @@ pydantic model; the app's handler and the hand-written loop both just count. Run
 process, so both see the same broker and machine; the medians and their ratio are printed, by wall time and by
 this process's CPU time (steadier: the broker's JVM shares the machine). Asserts nothing.
 
-    python benchmarks/consume_throughput.py [MESSAGES] [ROUNDS]
+    python benchmarks/consume_throughput.py [MESSAGES] [ROUNDS] [--group]
+
+With --group both consume in a consumer group (a fresh one per run): the hand-written loop with aiokafka's plain
+auto-commit (which commits what was fetched), FastKafka with its at-least-once commits of what was processed.
 """
 import asyncio
 import statistics
@@ -50,10 +53,17 @@ async def produce(bootstrap_servers: str, count: int) -> None:
         await producer.stop()
 
 
-async def hand_written(bootstrap_servers: str, count: int) -> float:
+GROUPS = iter(range(1_000_000))
+
+
+def group_settings(grouped: bool) -> dict:
+    return {"group_id": f"benchmark-{next(GROUPS)}"} if grouped else {}
+
+
+async def hand_written(bootstrap_servers: str, count: int, grouped: bool = False) -> float:
     "(messages per wall second, per CPU second) of a plain aiokafka getmany loop decoding each message with pydantic"
     started, cpu_started = time.perf_counter(), time.process_time()
-    consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", **group_settings(grouped))
     await consumer.start()
     handled = 0
     try:
@@ -67,7 +77,7 @@ async def hand_written(bootstrap_servers: str, count: int) -> float:
     return count / (time.perf_counter() - started), count / (time.process_time() - cpu_started)
 
 
-async def with_fastkafka(bootstrap_servers: str, count: int) -> float:
+async def with_fastkafka(bootstrap_servers: str, count: int, grouped: bool = False) -> float:
     "(messages per wall second, per CPU second) of a FastKafka app whose consumer counts the decoded messages"
     host, port = bootstrap_servers.rsplit(":", 1)
     app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}})
@@ -75,7 +85,7 @@ async def with_fastkafka(bootstrap_servers: str, count: int) -> float:
     all_handled = asyncio.Event()
     handled = 0
 
-    @app.consumes(topic=TOPIC, auto_offset_reset="earliest")
+    @app.consumes(topic=TOPIC, auto_offset_reset="earliest", **group_settings(grouped))
     async def on_benchmark(event: Event):
         nonlocal handled
         handled += 1
@@ -88,20 +98,21 @@ async def with_fastkafka(bootstrap_servers: str, count: int) -> float:
     return count / (time.perf_counter() - started), count / (time.process_time() - cpu_started)
 
 
-async def main(count: int, rounds: int) -> None:
+async def main(count: int, rounds: int, grouped: bool) -> None:
     async with ApacheKafkaBroker(topics={TOPIC: 4}) as bootstrap_servers:
         await produce(bootstrap_servers, count)
-        print(f"{count:,} messages of {len(payload(count - 1))} bytes on a 4-partition topic; a warm-up, then {rounds} rounds alternating who goes first")
-        await hand_written(bootstrap_servers, count)  # a warm-up round, not counted
-        await with_fastkafka(bootstrap_servers, count)
+        print(f"{count:,} messages of {len(payload(count - 1))} bytes on a 4-partition topic; a warm-up, then {rounds} rounds alternating who goes first"
+              + ("; in consumer groups: aiokafka auto-commit vs FastKafka at-least-once commits" if grouped else "; no consumer group"))
+        await hand_written(bootstrap_servers, count, grouped)  # a warm-up round, not counted
+        await with_fastkafka(bootstrap_servers, count, grouped)
         baseline, ours = [], []
         for round_ in range(rounds):
             if round_ % 2 == 0:  # alternate who goes first, so drift over time favours neither
-                baseline.append(await hand_written(bootstrap_servers, count))
-                ours.append(await with_fastkafka(bootstrap_servers, count))
+                baseline.append(await hand_written(bootstrap_servers, count, grouped))
+                ours.append(await with_fastkafka(bootstrap_servers, count, grouped))
             else:
-                ours.append(await with_fastkafka(bootstrap_servers, count))
-                baseline.append(await hand_written(bootstrap_servers, count))
+                ours.append(await with_fastkafka(bootstrap_servers, count, grouped))
+                baseline.append(await hand_written(bootstrap_servers, count, grouped))
             print(f"  round {round_ + 1}: hand-written {baseline[-1][0]:,.0f} msg/s ({baseline[-1][1]:,.0f} per CPU s), "
                   f"FastKafka {ours[-1][0]:,.0f} msg/s ({ours[-1][1]:,.0f} per CPU s)")
     for what, index in (("wall time", 0), ("CPU time", 1)):
@@ -112,4 +123,5 @@ async def main(count: int, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, int(sys.argv[2]) if len(sys.argv) > 2 else 5))
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    asyncio.run(main(int(numbers[0]) if numbers else 100_000, int(numbers[1]) if len(numbers) > 1 else 5, "--group" in sys.argv[1:]))
