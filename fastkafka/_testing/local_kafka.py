@@ -283,8 +283,8 @@ def _log_tail(path: Path, lines: int = 40) -> str:
         return "(no log was written)"
 
 
-def _terminate(process: Optional[subprocess.Popen], workdir: Optional[Path], grace_seconds: float = 15.0) -> None:
-    "Stop Kafka (SIGTERM, then SIGKILL after `grace_seconds`) and remove its directory; safe to call twice"
+def _stop_process(process: Optional[subprocess.Popen], grace_seconds: float = 15.0) -> None:
+    "Stop Kafka: SIGTERM (a controlled shutdown), SIGKILL after `grace_seconds`"
     if process is not None and process.poll() is None:
         process.terminate()
         try:
@@ -292,6 +292,11 @@ def _terminate(process: Optional[subprocess.Popen], workdir: Optional[Path], gra
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _terminate(process: Optional[subprocess.Popen], workdir: Optional[Path], grace_seconds: float = 15.0) -> None:
+    "Stop Kafka and remove its directory; safe to call twice"
+    _stop_process(process, grace_seconds)
     if workdir is not None:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -337,6 +342,7 @@ class ApacheKafkaBroker:
         self._process: Optional[subprocess.Popen] = None
         self._cleanup: Optional[weakref.finalize] = None
         self._cluster_id: Optional[str] = None
+        self._command: list = []
 
     @staticmethod
     def _partition_counts(topics: Union[Iterable[str], Mapping[str, int]]) -> dict:
@@ -392,9 +398,17 @@ async def _launch(self: ApacheKafkaBroker, home: Path, java: str, port: int) -> 
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         if formatted.returncode != 0:
             raise RuntimeError(f"Kafka's storage format failed (exit code {formatted.returncode}). Last lines of its log:\n{_log_tail(workdir / 'kafka.log')}")
-        self._process = subprocess.Popen([*jvm, "kafka.Kafka", str(config)], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._command = [*jvm, "kafka.Kafka", str(config)]
+        self._spawn()
+
+
+@patch
+def _spawn(self: ApacheKafkaBroker) -> None:
+    "Launch the Kafka process for the prepared working directory"
+    with open(self.workdir / "kafka.log", "ab") as log:
+        self._process = subprocess.Popen(self._command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     self._cleanup.detach()
-    self._cleanup = weakref.finalize(self, _terminate, self._process, workdir)
+    self._cleanup = weakref.finalize(self, _terminate, self._process, self.workdir)
 
 # %% ../../nbs/00_Local_Kafka.ipynb #b3352712
 @patch
@@ -541,6 +555,26 @@ def stop(self: ApacheKafkaBroker) -> None:
 async def _stop(self: ApacheKafkaBroker) -> None:
     "`stop()` without blocking the running event loop"
     await asyncio.to_thread(self.stop)
+
+
+@patch
+async def _restart(self: ApacheKafkaBroker) -> str:
+    "Stop Kafka gracefully and start it again on the same ports with the same data (for failure tests); waits until ready"
+    if not self.is_started:
+        raise RuntimeError(f"{self!r}: restart() needs a started broker")
+    port = int(self.bootstrap_servers.rsplit(":", 1)[1])
+    await asyncio.to_thread(_stop_process, self._process)
+    self._spawn()
+    await self._wait_until_ready(port, asyncio.get_running_loop().time() + self.startup_timeout)
+    logger.info("Apache Kafka on %s restarted", self.bootstrap_servers)
+    return self.bootstrap_servers
+
+
+@patch
+def restart(self: ApacheKafkaBroker) -> str:
+    "`_restart` for synchronous callers, also inside a running event loop"
+    with ThreadPoolExecutor(1, thread_name_prefix="fastkafka-kafka-restart") as helper:
+        return helper.submit(asyncio.run, self._restart()).result()
 
 
 @patch
