@@ -14,7 +14,9 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import shutil
+import ssl
 import socket
 import subprocess
 import tarfile
@@ -25,7 +27,7 @@ import uuid
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
@@ -238,16 +240,39 @@ _JVM_OPTIONS = ["-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
 _TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")
 
 
-def _server_properties(port: int, controller_port: int, data_dir: Path, overrides: Mapping[str, Any]) -> str:
+_SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+_SECURITY_PROTOCOLS = ("PLAINTEXT", "SASL_PLAINTEXT", "SSL", "SASL_SSL")
+
+
+def _security_properties(protocol: str, users: Mapping[str, str], keystore: Optional[Tuple[Path, str]]) -> dict:
+    "The CLIENT listener's SASL and SSL settings"
+    properties: Dict[str, Any] = {}
+    if protocol.startswith("SASL"):
+        plain_users = " ".join(f'user_{name}="{password}"' for name, password in users.items())
+        properties["sasl.enabled.mechanisms"] = ",".join(_SASL_MECHANISMS)
+        properties["listener.name.client.plain.sasl.jaas.config"] = f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};"
+        for mechanism in _SASL_MECHANISMS[1:]:
+            properties[f"listener.name.client.{mechanism.lower()}.sasl.jaas.config"] = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    if protocol.endswith("SSL") and keystore is not None:
+        path, password = keystore
+        properties.update({"listener.name.client.ssl.keystore.location": path, "listener.name.client.ssl.keystore.type": "PKCS12",
+                           "listener.name.client.ssl.keystore.password": password, "listener.name.client.ssl.key.password": password})
+    return properties
+
+
+def _server_properties(port: int, internal_port: int, controller_port: int, data_dir: Path, overrides: Mapping[str, Any],
+                       protocol: str = "PLAINTEXT", users: Mapping[str, str] = {}, keystore: Optional[Tuple[Path, str]] = None) -> str:
+    # Clients use CLIENT (secured as asked); the broker itself, and our readiness probe, use INTERNAL (plaintext, loopback).
     properties = {
         "process.roles": "broker,controller",
         "node.id": 1,
         "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
-        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
-        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
+        "listeners": f"CLIENT://127.0.0.1:{port},INTERNAL://127.0.0.1:{internal_port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"CLIENT://127.0.0.1:{port},INTERNAL://127.0.0.1:{internal_port}",
         "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "INTERNAL",
+        "listener.security.protocol.map": f"CLIENT:{protocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        **_security_properties(protocol, users, keystore),
         "log.dirs": data_dir,
         "num.partitions": 1,
         "offsets.topic.replication.factor": 1,
@@ -329,7 +354,19 @@ class ApacheKafkaBroker:
         server_properties: Optional[Mapping[str, Any]] = None,  # Kafka settings overriding ours
         startup_timeout: float = 60.0,  # seconds to wait for the broker and its topics to be ready
         kafka_version: str = KAFKA_VERSION,  # the installed Kafka version to run
+        security_protocol: str = "PLAINTEXT",  # of the client listener: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL
+        users: Mapping[str, str] = {},  # SASL users {name: password}, for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
     ):
+        if security_protocol not in _SECURITY_PROTOCOLS:
+            raise ValueError(f"security_protocol must be one of {', '.join(_SECURITY_PROTOCOLS)}, not {security_protocol!r}")
+        if security_protocol.startswith("SASL") and not users:
+            raise ValueError(f"security_protocol={security_protocol!r} needs at least one user: users={{'name': 'password'}}")
+        for name, password in users.items():
+            if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not isinstance(password, str) or not password or re.search(r'["\\\s=,\]\[]', password):
+                raise ValueError(f"User {name!r}: names are letters, digits . _ -; passwords are non-empty, without quotes, backslashes, spaces, = , [ ]")
+        self.security_protocol, self.users = security_protocol, dict(users)
+        self.ssl_cafile: Optional[Path] = None
+        self._internal_port: Optional[int] = None
         self.topics = self._partition_counts(topics)
         self.retries = retries
         self.apply_nest_asyncio = apply_nest_asyncio
@@ -382,19 +419,24 @@ def _discard(self: ApacheKafkaBroker) -> None:
 @patch
 async def _launch(self: ApacheKafkaBroker, home: Path, java: str, port: int) -> None:
     "One start attempt up to a running Java process: configuration, storage format, launch"
-    controller_port = _free_port()
+    controller_port, internal_port = _free_port(), _free_port()
     workdir = self.workdir = Path(tempfile.mkdtemp(prefix="fastkafka-kafka-"))
+    self._internal_port = internal_port
     # Registered first, so that whatever fails below, or if the broker is dropped or Python exits without stop(),
     # Kafka goes and takes its directory along.
     self._cleanup = weakref.finalize(self, _terminate, None, workdir)
     config = workdir / "server.properties"
-    config.write_text(_server_properties(port, controller_port, workdir / "data", self.server_properties))
+    keystore = await asyncio.to_thread(self._make_certificate, java) if self.security_protocol.endswith("SSL") else None
+    config.write_text(_server_properties(port, internal_port, controller_port, workdir / "data", self.server_properties,
+                                         self.security_protocol, self.users, keystore))
     (workdir / "log4j.properties").write_text(_LOG4J_PROPERTIES)
     jvm = [java, *_JVM_OPTIONS, f"-Dlog4j.configuration=file:{workdir / 'log4j.properties'}", "-cp", str(home / "libs" / "*")]
     cluster_id = self._cluster_id = _new_cluster_id()
     with open(workdir / "kafka.log", "ab") as log:
         formatted = await asyncio.to_thread(
-            subprocess.run, [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)],
+            subprocess.run, [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config),
+                             *[argument for name, password in self.users.items() for mechanism in _SASL_MECHANISMS[1:]
+                               for argument in ("--add-scram", f"{mechanism}=[name={name},password={password}]")]],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         if formatted.returncode != 0:
             raise RuntimeError(f"Kafka's storage format failed (exit code {formatted.returncode}). Last lines of its log:\n{_log_tail(workdir / 'kafka.log')}")
@@ -412,13 +454,59 @@ def _spawn(self: ApacheKafkaBroker) -> None:
 
 # %% ../../nbs/00_Local_Kafka.ipynb #b3352712
 @patch
+def _make_certificate(self: ApacheKafkaBroker, java: str) -> Tuple[Path, str]:
+    "A self-signed certificate for 127.0.0.1 in a PKCS12 keystore (and its PEM as `ssl_cafile`), made with keytool"
+    keytool = str(Path(java).resolve().parent / "keytool") if (Path(java).resolve().parent / "keytool").exists() else shutil.which("keytool")
+    if keytool is None:
+        raise RuntimeError("SSL needs Java's keytool, which was not found next to java or on PATH")
+    password = secrets.token_hex(16)
+    keystore, cafile = self.workdir / "broker.p12", self.workdir / "broker-ca.pem"
+    for command in ([keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                     "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-keystore", str(keystore),
+                     "-storetype", "PKCS12", "-storepass", password, "-keypass", password],
+                    [keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore", str(keystore), "-storepass", password, "-file", str(cafile)]):
+        made = subprocess.run(command, capture_output=True, text=True)
+        if made.returncode != 0:
+            raise RuntimeError(f"keytool could not make the test certificate: {made.stderr.strip() or made.stdout.strip()}")
+    self.ssl_cafile = cafile
+    return keystore, password
+
+
+@patch
+def client_settings(self: ApacheKafkaBroker, user: Optional[str] = None, mechanism: str = "PLAIN") -> Dict[str, Any]:
+    "aiokafka/FastKafka keyword arguments for connecting to this broker: bootstrap servers, security protocol, SASL user, SSL context"
+    if not self.is_started:
+        raise RuntimeError(f"{self!r}: client_settings() needs a started broker")
+    return {"bootstrap_servers": self.bootstrap_servers, **self._security_settings(user, mechanism)}
+
+
+@patch
+def _security_settings(self: ApacheKafkaBroker, user: Optional[str] = None, mechanism: str = "PLAIN") -> Dict[str, Any]:
+    "The security part of `client_settings` (the first user by default)"
+    if user is None and self.users:
+        user = next(iter(self.users))
+    settings: Dict[str, Any] = {"security_protocol": self.security_protocol}
+    if self.security_protocol.startswith("SASL"):
+        if user not in self.users:
+            raise ValueError(f"Unknown user {user!r}: this broker has {sorted(self.users)}")
+        if mechanism not in _SASL_MECHANISMS:
+            raise ValueError(f"mechanism must be one of {', '.join(_SASL_MECHANISMS)}, not {mechanism!r}")
+        settings.update(sasl_mechanism=mechanism, sasl_plain_username=user, sasl_plain_password=self.users[user])
+    if self.security_protocol.endswith("SSL"):
+        settings["ssl_context"] = ssl.create_default_context(cafile=str(self.ssl_cafile))
+    return settings
+
+# %% ../../nbs/00_Local_Kafka.ipynb #bb1db6a9
+@patch
 def _raise_if_exited(self: ApacheKafkaBroker) -> None:
     exit_code = self._process.poll()
     if exit_code is None:
         return
+    log = self.log_path.read_text(errors="replace") if self.log_path.is_file() else ""
+    bind_error = next((line for line in log.splitlines() if "Address already in use" in line or "BindException" in line), None)
+    if bind_error is not None:  # anywhere in the log: the shutdown that follows writes many more lines
+        raise _PortTaken(bind_error)
     tail = _log_tail(self.log_path)
-    if "Address already in use" in tail or "BindException" in tail:
-        raise _PortTaken(tail.splitlines()[-1] if tail else "address in use")
     raise RuntimeError(f"Kafka exited during start-up with code {exit_code}. Last lines of its log:\n{tail}")
 
 
@@ -428,32 +516,52 @@ def _timed_out(self: ApacheKafkaBroker, waiting_for: str) -> RuntimeError:
 
 
 @patch
-async def _wait_until_ready(self: ApacheKafkaBroker, port: int, deadline: float) -> None:
-    "Return once our Kafka on `port` answers a metadata request and every requested topic has a leader for each partition"
+async def _wait_until_ready(self: ApacheKafkaBroker, port: int, deadline: float, client_port: Optional[int] = None) -> None:
+    """Return once our Kafka answers metadata requests on `port` (the internal listener), every requested topic has a
+    leader for each partition, and the client listener on `client_port` answers as our Kafka too"""
     loop = asyncio.get_running_loop()
     while True:
         self._raise_if_exited()
         admin = await self._our_admin_client(port)
         if admin is not None:
-            break
+            try:
+                await self._create_topics(admin, deadline)
+                break
+            except KafkaError:  # our Kafka went away mid-request (e.g. it lost a port race): its exit says why
+                pass
+            finally:
+                await admin.close()
         if loop.time() > deadline:
             raise self._timed_out("accept connections")
         await asyncio.sleep(0.05)
-    try:
-        await self._create_topics(admin, deadline)
-    finally:
-        await admin.close()
+    if client_port is not None:
+        await self._check_client_listener(client_port, deadline)
 
 
 @patch
-async def _our_admin_client(self: ApacheKafkaBroker, port: int) -> Optional[AIOKafkaAdminClient]:
+async def _check_client_listener(self: ApacheKafkaBroker, port: int, deadline: float) -> None:
+    "The client listener must answer (authenticated as needed) with our cluster id: else another Kafka has the port"
+    loop = asyncio.get_running_loop()
+    while True:
+        self._raise_if_exited()
+        admin = await self._our_admin_client(port, **self._security_settings())
+        if admin is not None:
+            await admin.close()
+            return
+        if loop.time() > deadline:
+            raise self._timed_out("accept connections on its client port")
+        await asyncio.sleep(0.05)
+
+
+@patch
+async def _our_admin_client(self: ApacheKafkaBroker, port: int, **security: Any) -> Optional[AIOKafkaAdminClient]:
     "An admin client for our Kafka on `port` once it answers metadata requests; None while it does not yet"
     try:  # first a bare connection, so aiokafka does not log connection errors while Kafka boots
         _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
         writer.close()
     except (OSError, asyncio.TimeoutError):
         return None
-    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=10_000, **security)
     try:
         await admin.start()  # a metadata request succeeded
         cluster_id = (await admin.describe_cluster())["cluster_id"]
@@ -492,7 +600,7 @@ async def _create_topics(self: ApacheKafkaBroker, admin: AIOKafkaAdminClient, de
             raise self._timed_out(f"elect leaders for topics {sorted(self.topics)}")
         await asyncio.sleep(0.05)
 
-# %% ../../nbs/00_Local_Kafka.ipynb #bb1db6a9
+# %% ../../nbs/00_Local_Kafka.ipynb #f92c0344
 def _apply_nest_asyncio() -> None:
     try:
         import nest_asyncio
@@ -518,7 +626,7 @@ async def _start(self: ApacheKafkaBroker) -> str:
         port = self.listener_port if attempt == 0 and _port_is_free(self.listener_port) else _free_port()
         try:
             await self._launch(home, java, port)
-            await self._wait_until_ready(port, loop.time() + self.startup_timeout)
+            await self._wait_until_ready(self._internal_port, loop.time() + self.startup_timeout, client_port=port)
         except _PortTaken as e:
             port_taken = e
             self._discard()
@@ -562,10 +670,10 @@ async def _restart(self: ApacheKafkaBroker) -> str:
     "Stop Kafka gracefully and start it again on the same ports with the same data (for failure tests); waits until ready"
     if not self.is_started:
         raise RuntimeError(f"{self!r}: restart() needs a started broker")
-    port = int(self.bootstrap_servers.rsplit(":", 1)[1])
     await asyncio.to_thread(_stop_process, self._process)
     self._spawn()
-    await self._wait_until_ready(port, asyncio.get_running_loop().time() + self.startup_timeout)
+    await self._wait_until_ready(self._internal_port, asyncio.get_running_loop().time() + self.startup_timeout,
+                                 client_port=int(self.bootstrap_servers.rsplit(":", 1)[1]))
     logger.info("Apache Kafka on %s restarted", self.bootstrap_servers)
     return self.bootstrap_servers
 
