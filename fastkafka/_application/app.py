@@ -22,6 +22,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Type, 
 from unittest.mock import AsyncMock, MagicMock
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.conn import create_conn
+from aiokafka.errors import KafkaConnectionError
 from fastcore.basics import patch
 from fastcore.meta import delegates
 from pydantic import BaseModel
@@ -66,6 +68,20 @@ def _parameters_doc(names: typing.Iterable[str]) -> str:
     return "\n".join(f"- `{name}`: {_KAFKA_DOCS.get(name, 'passed to aiokafka')}" for name in names)
 
 # %% ../../nbs/40_App.ipynb #c74798de
+class _RedactSasl(logging.Filter):
+    "Replaces SASL requests and responses in aiokafka's connection log records: they carry credentials"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(type(arg).__name__.startswith("Sasl") for arg in record.args):
+            record.args = tuple(f"{type(arg).__name__}(<credentials redacted by FastKafka>)" if type(arg).__name__.startswith("Sasl") else arg
+                                for arg in record.args)
+        return True
+
+
+if not any(isinstance(f, _RedactSasl) for f in logging.getLogger("aiokafka.conn").filters):
+    logging.getLogger("aiokafka.conn").addFilter(_RedactSasl())
+
+# %% ../../nbs/40_App.ipynb #de276e9b
 _TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")
 
 
@@ -173,7 +189,7 @@ class _Producer(_Registered):
     sender: Sender = None
     decorated: Optional[Callable] = None  # what @produces returned: the function users call
 
-# %% ../../nbs/40_App.ipynb #36941a13
+# %% ../../nbs/40_App.ipynb #05dd6854
 def _resolve(waiter: asyncio.Future) -> None:
     if not waiter.done():
         waiter.set_result(None)
@@ -228,7 +244,7 @@ class AwaitedMock:
         assertion.__name__ = name
         return assertion
 
-# %% ../../nbs/40_App.ipynb #fa4a42ae
+# %% ../../nbs/40_App.ipynb #83454931
 class _Throughput:
     def __init__(self, name: str, interval: float, window: Optional[int], results: dict):
         self.name, self.interval, self.window = name, interval, window
@@ -252,7 +268,7 @@ class _Throughput:
             benchmark_logger.info(message)
             self._since_calls, self._since = self.calls, now
 
-# %% ../../nbs/40_App.ipynb #158a1ec7
+# %% ../../nbs/40_App.ipynb #6bec52bd
 _DEFAULT_CONTACT = {"name": "Author", "url": "https://www.google.com", "email": "noreply@gmail.com"}
 
 
@@ -313,7 +329,7 @@ class FastKafka:
     def __repr__(self) -> str:
         return f"FastKafka(title={self.title!r}, consumes={[c.topic for c in self._consumers]}, produces={[p.topic for p in self._producers]}, started={self._started})"
 
-# %% ../../nbs/40_App.ipynb #83454931
+# %% ../../nbs/40_App.ipynb #8cfd8b6b
 FastKafka.__init__.__doc__ = """Creates a FastKafka application
 
 Parameters:
@@ -330,7 +346,7 @@ App-wide defaults for every producer and consumer (a decorator's own arguments w
 
 """ + _parameters_doc([name for name in {**_PRODUCER_PARAMETERS, **_CONSUMER_PARAMETERS} if name != "bootstrap_servers"])
 
-# %% ../../nbs/40_App.ipynb #6bec52bd
+# %% ../../nbs/40_App.ipynb #2ada7955
 @patch
 def set_kafka_broker(self: FastKafka, kafka_broker_name: str) -> None:
     "Select the entry of `kafka_brokers` the app connects to"
@@ -350,7 +366,7 @@ def bootstrap_servers(self: FastKafka) -> str:
     broker = self.kafka_brokers[self._kafka_broker_name]
     return f"{broker['url']}:{broker['port']}"
 
-# %% ../../nbs/40_App.ipynb #2ada7955
+# %% ../../nbs/40_App.ipynb #50fab214
 @patch
 @delegates(AIOKafkaConsumer)
 def consumes(
@@ -381,7 +397,7 @@ def consumes(
         return function
     return register
 
-# %% ../../nbs/40_App.ipynb #b144b62e
+# %% ../../nbs/40_App.ipynb #06423861
 FastKafka.consumes.__doc__ = """Decorator registering the function called with each message received on a topic.
 
 It is also what registers the topic for the AsyncAPI specification and documentation. The message parameter's
@@ -411,7 +427,7 @@ Exceptions:
 
 - ValueError: for a topic that cannot be inferred or is invalid, a message parameter without a pydantic type hint, an unknown decoder or keyword argument"""
 
-# %% ../../nbs/40_App.ipynb #50fab214
+# %% ../../nbs/40_App.ipynb #09ee212e
 @patch
 @delegates(AIOKafkaProducer)
 def produces(
@@ -457,7 +473,7 @@ def produces(
         return produce
     return register
 
-# %% ../../nbs/40_App.ipynb #06423861
+# %% ../../nbs/40_App.ipynb #b631415d
 FastKafka.produces.__doc__ = """Decorator making every call of the function send the value it returns to a topic.
 
 The function returns a pydantic model, or `KafkaEvent[Model]` to give the message key; the caller still gets the
@@ -483,7 +499,7 @@ Exceptions:
 
 - ValueError: for a topic that cannot be inferred or is invalid, a missing or wrong return annotation, an unknown encoder or keyword argument"""
 
-# %% ../../nbs/40_App.ipynb #09ee212e
+# %% ../../nbs/40_App.ipynb #32e8b832
 @patch
 def run_in_background(self: FastKafka) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
     "Decorator to schedule a coroutine function to run in the background while the app runs (started with it, cancelled on stop)"
@@ -538,7 +554,7 @@ def create_mocks(self: FastKafka) -> None:
     for registered, _, consumer_loop in self._running:  # a running app observes from the next batch on
         consumer_loop.handle = registered.handler(self._signal)
 
-# %% ../../nbs/40_App.ipynb #1c85f8f0
+# %% ../../nbs/40_App.ipynb #6002a9e0
 @patch(as_prop=True)
 def is_started(self: FastKafka) -> bool:
     "True between a successful `startup()` and `shutdown()`"
@@ -565,7 +581,10 @@ async def startup(self: FastKafka) -> None:
             id(registered): self._shared_producers.producer_for(
                 {**self._producer_defaults, "bootstrap_servers": registered.kafka_kwargs.get("bootstrap_servers", servers)}, producer_class)
             for registered in self._consumers if registered.dead_letter_topic is not None}
-        await self._shared_producers.start()
+        try:
+            await self._shared_producers.start()
+        except KafkaConnectionError as e:
+            raise await _connection_failure({**self._producer_defaults, "bootstrap_servers": servers}, e) from e
         for registered in self._consumers:
             config = {**self._consumer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}
             # At least once: FastKafka commits what was processed; aiokafka's own auto-commit would commit what was fetched.
@@ -581,7 +600,13 @@ async def startup(self: FastKafka) -> None:
                 consumer.subscribe([registered.topic], listener=consumer_loop.commits)
             else:
                 consumer.subscribe([registered.topic])
-            await consumer.start()
+            try:
+                await consumer.start()
+            except BaseException as e:
+                await consumer.stop()  # it holds a half-made client
+                if isinstance(e, KafkaConnectionError):
+                    raise await _connection_failure(config, e) from e
+                raise
             self._running.append((registered, consumer, consumer_loop))
             consumer_loop.start()
         loop = asyncio.get_running_loop()
@@ -589,6 +614,27 @@ async def startup(self: FastKafka) -> None:
     except BaseException:
         await self.shutdown()
         raise
+
+
+async def _connection_failure(config: Dict[str, Any], error: Exception) -> ConnectionError:
+    """A clear error for a client that could not connect: what it tried, and why (aiokafka only logs the reason, e.g.
+    SaslAuthenticationFailed, so one direct connection attempt finds it out). Never the password."""
+    servers = config.get("bootstrap_servers", "localhost")
+    host, _, port = (servers if isinstance(servers, str) else servers[0]).split(",")[0].rpartition(":")
+    protocol = config.get("security_protocol", "PLAINTEXT")
+    sasl = protocol.startswith("SASL")
+    cause = str(error)
+    try:
+        connection = await create_conn(host or "localhost", int(port or 9092), security_protocol=protocol, ssl_context=config.get("ssl_context"),
+                                       sasl_mechanism=config.get("sasl_mechanism", "PLAIN") if sasl else None,
+                                       sasl_plain_username=config.get("sasl_plain_username"), sasl_plain_password=config.get("sasl_plain_password"),
+                                       sasl_oauth_token_provider=config.get("sasl_oauth_token_provider"),
+                                       request_timeout_ms=config.get("request_timeout_ms", 40000))
+        connection.close()
+    except Exception as e:
+        cause = f"{type(e).__name__}: {e}"
+    who = f" as user {config.get('sasl_plain_username')!r} with SASL {config.get('sasl_mechanism', 'PLAIN')}" if sasl else ""
+    return ConnectionError(f"Could not connect to Kafka at {servers} over {protocol}{who}: {cause}")
 
 
 def _dead_letter(producer: Any, topic: str) -> Callable[..., Awaitable[None]]:

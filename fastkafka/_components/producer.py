@@ -57,16 +57,12 @@ class SharedProducers:
         return len(self._producers)
 
     async def start(self) -> None:
-        "Start every producer; if one fails, stop those already started and raise"
-        started = []
+        "Start every producer; if one fails, stop them all (the failed one too: it holds a half-made client) and raise"
         try:
             for producer in self._producers.values():
                 await producer.start()
-                started.append(producer)
         except BaseException:
-            for producer in started:
-                await producer.stop()
-            self._producers.clear()
+            await self.stop()
             raise
 
     async def stop(self) -> None:

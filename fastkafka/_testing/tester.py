@@ -38,7 +38,9 @@ class Tester(FastKafka):
         if not self.apps or not all(isinstance(a, FastKafka) for a in self.apps):
             raise ValueError(f"Tester needs a FastKafka app or a list of them, not {app!r}")
         first = self.apps[0]
-        super().__init__(title=f"Tester of {first.title or 'a FastKafka app'}", kafka_brokers=first.kafka_brokers)
+        # The first app's connection settings (security included), but not its consumer groups: mirrors see everything.
+        settings = {k: v for k, v in {**first._producer_defaults, **first._consumer_defaults}.items() if k not in ("group_id", "group_instance_id")}
+        super().__init__(title=f"Tester of {first.title or 'a FastKafka app'}", kafka_brokers=first.kafka_brokers, **settings)
         self._kafka_broker_name = first._kafka_broker_name
         self.use_in_memory_broker = use_in_memory_broker
         self.broker: Optional[InMemoryBroker] = None
