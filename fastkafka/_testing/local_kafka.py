@@ -301,11 +301,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _log_tail(path: Path, lines: int = 40) -> str:
+def _log_tail(path: Path, lines: int = 40, text: Optional[str] = None) -> str:
+    "The last `lines` of Kafka's log (read from `path` unless its `text` is given)"
     try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+        text = path.read_text(errors="replace") if text is None else text
     except OSError:
         return "(no log was written)"
+    return "\n".join(text.splitlines()[-lines:]) or "(no log was written)"
 
 
 def _stop_process(process: Optional[subprocess.Popen], grace_seconds: float = 15.0) -> None:
@@ -456,7 +458,8 @@ def _spawn(self: ApacheKafkaBroker) -> None:
 @patch
 def _make_certificate(self: ApacheKafkaBroker, java: str) -> Tuple[Path, str]:
     "A self-signed certificate for 127.0.0.1 in a PKCS12 keystore (and its PEM as `ssl_cafile`), made with keytool"
-    keytool = str(Path(java).resolve().parent / "keytool") if (Path(java).resolve().parent / "keytool").exists() else shutil.which("keytool")
+    beside_java = Path(java).resolve().parent / "keytool"
+    keytool = str(beside_java) if beside_java.exists() else shutil.which("keytool")
     if keytool is None:
         raise RuntimeError("SSL needs Java's keytool, which was not found next to java or on PATH")
     password = secrets.token_hex(16)
@@ -506,7 +509,7 @@ def _raise_if_exited(self: ApacheKafkaBroker) -> None:
     bind_error = next((line for line in log.splitlines() if "Address already in use" in line or "BindException" in line), None)
     if bind_error is not None:  # anywhere in the log: the shutdown that follows writes many more lines
         raise _PortTaken(bind_error)
-    tail = _log_tail(self.log_path)
+    tail = _log_tail(self.log_path, text=log)
     raise RuntimeError(f"Kafka exited during start-up with code {exit_code}. Last lines of its log:\n{tail}")
 
 
@@ -521,35 +524,31 @@ async def _wait_until_ready(self: ApacheKafkaBroker, port: int, deadline: float,
     leader for each partition, and the client listener on `client_port` answers as our Kafka too"""
     loop = asyncio.get_running_loop()
     while True:
-        self._raise_if_exited()
-        admin = await self._our_admin_client(port)
-        if admin is not None:
-            try:
-                await self._create_topics(admin, deadline)
-                break
-            except KafkaError:  # our Kafka went away mid-request (e.g. it lost a port race): its exit says why
-                pass
-            finally:
-                await admin.close()
-        if loop.time() > deadline:
-            raise self._timed_out("accept connections")
+        admin = await self._answering_admin(port, deadline, "accept connections")
+        try:
+            await self._create_topics(admin, deadline)
+            break
+        except KafkaError:  # our Kafka went away mid-request (e.g. it lost a port race): its exit says why
+            if loop.time() > deadline:
+                raise self._timed_out("accept connections") from None
+        finally:
+            await admin.close()
         await asyncio.sleep(0.05)
-    if client_port is not None:
-        await self._check_client_listener(client_port, deadline)
+    if client_port is not None:  # it must answer (authenticated as needed) with our cluster id: else another Kafka has the port
+        await (await self._answering_admin(client_port, deadline, "accept connections on its client port", **self._security_settings())).close()
 
 
 @patch
-async def _check_client_listener(self: ApacheKafkaBroker, port: int, deadline: float) -> None:
-    "The client listener must answer (authenticated as needed) with our cluster id: else another Kafka has the port"
+async def _answering_admin(self: ApacheKafkaBroker, port: int, deadline: float, waiting_for: str, **security: Any) -> AIOKafkaAdminClient:
+    "An admin client for our Kafka on `port`, once it answers there; raises if Kafka exits or `deadline` passes first"
     loop = asyncio.get_running_loop()
     while True:
         self._raise_if_exited()
-        admin = await self._our_admin_client(port, **self._security_settings())
+        admin = await self._our_admin_client(port, **security)
         if admin is not None:
-            await admin.close()
-            return
+            return admin
         if loop.time() > deadline:
-            raise self._timed_out("accept connections on its client port")
+            raise self._timed_out(waiting_for)
         await asyncio.sleep(0.05)
 
 
@@ -640,14 +639,18 @@ async def _start(self: ApacheKafkaBroker) -> str:
     raise RuntimeError(f"Kafka could not bind its ports in {self.retries + 1} attempts (retries={self.retries}); last: {port_taken}")
 
 
+def _run_on_own_loop(coroutine: Any) -> Any:
+    "Run `coroutine` on a loop of its own in a helper thread: works alike with no loop and inside a running one (a Jupyter cell)"
+    with ThreadPoolExecutor(1, thread_name_prefix="fastkafka-kafka") as helper:
+        return helper.submit(asyncio.run, coroutine).result()
+
+
 @patch
 def start(self: ApacheKafkaBroker) -> str:
     "Start Kafka and wait until it is ready; returns the bootstrap servers string. Also works inside a running event loop."
     if self.apply_nest_asyncio:
         _apply_nest_asyncio()
-    # A loop of its own in a helper thread: works alike with no loop and inside a running one (a Jupyter cell).
-    with ThreadPoolExecutor(1, thread_name_prefix="fastkafka-kafka-start") as helper:
-        return helper.submit(asyncio.run, self._start()).result()
+    return _run_on_own_loop(self._start())
 
 
 @patch
@@ -681,8 +684,7 @@ async def _restart(self: ApacheKafkaBroker) -> str:
 @patch
 def restart(self: ApacheKafkaBroker) -> str:
     "`_restart` for synchronous callers, also inside a running event loop"
-    with ThreadPoolExecutor(1, thread_name_prefix="fastkafka-kafka-restart") as helper:
-        return helper.submit(asyncio.run, self._restart()).result()
+    return _run_on_own_loop(self._restart())
 
 
 @patch

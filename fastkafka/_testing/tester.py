@@ -54,13 +54,14 @@ class Tester(FastKafka):
         for topic, model in sorted(produced, key=lambda pair: pair[0]):
             self._mirror_produced(topic, model)
         self.create_mocks()
+        for topic, _ in produced:  # on_<topic>: the mirror consumer's mock, with awaitable assertions
+            name = f"on_{topic_attribute(topic)}"
+            setattr(self, name, getattr(self.awaited_mocks, name))
         for a in self.apps:
             for c in a._consumers:
                 self.mirrors[c.function] = getattr(self, f"to_{topic_attribute(c.topic)}")
             for p in a._producers:
-                self.mirrors[p.decorated] = self.mirrors[p.function] = getattr(self.awaited_mocks, f"on_{topic_attribute(p.topic)}")
-        for topic in {t for t, _ in produced}:
-            setattr(self, f"on_{topic_attribute(topic)}", getattr(self.awaited_mocks, f"on_{topic_attribute(topic)}"))
+                self.mirrors[p.decorated] = self.mirrors[p.function] = getattr(self, f"on_{topic_attribute(p.topic)}")
 
     def _attribute(self, topic: str) -> str:
         attribute = topic_attribute(topic)
