@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['logger', 'benchmark_logger', 'AwaitedMock', 'FastKafka']
 
-# %% ../../nbs/40_App.ipynb #226c26bd
+# %% ../../nbs/40_App.ipynb #7f282893
 import asyncio
 import functools
 import inspect
@@ -29,7 +29,9 @@ from fastcore.meta import delegates
 from pydantic import BaseModel
 
 from .._components.codecs import Decoder, Encoder, decoder_for, encoder_for
-from .._components.consumer_loop import ConsumerLoop, ErrorPolicy
+from .._consuming.dispatch import check_concurrency
+from .._consuming.error_policy import ErrorPolicy
+from .._consuming.loop import ConsumerLoop
 from .._components.producer import KafkaEvent, Sender, SharedProducers
 
 # %% ../../nbs/40_App.ipynb #f38cd09d
@@ -81,7 +83,7 @@ class _RedactSasl(logging.Filter):
 if not any(isinstance(f, _RedactSasl) for f in logging.getLogger("aiokafka.conn").filters):
     logging.getLogger("aiokafka.conn").addFilter(_RedactSasl())
 
-# %% ../../nbs/40_App.ipynb #de276e9b
+# %% ../../nbs/40_App.ipynb #396ff722
 _TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")
 
 
@@ -159,6 +161,8 @@ class _Consumer(_Registered):
     retries: int = 0
     retry_backoff: float = 0.1
     dead_letter_topic: Optional[str] = None
+    max_concurrency: int = 1
+    ordering: str = "key"
 
     def handler(self, signal: "_CallSignal") -> Callable:
         "The function the consumer loop calls: the user's, observed by its mock when there is one"
@@ -366,7 +370,7 @@ def bootstrap_servers(self: FastKafka) -> str:
     broker = self.kafka_brokers[self._kafka_broker_name]
     return f"{broker['url']}:{broker['port']}"
 
-# %% ../../nbs/40_App.ipynb #50fab214
+# %% ../../nbs/40_App.ipynb #da11042f
 @patch
 @delegates(AIOKafkaConsumer)
 def consumes(
@@ -378,10 +382,13 @@ def consumes(
     retries: int = 0,  # how many more times a failing handler is tried, with exponential backoff, before the message is given up
     retry_backoff: float = 0.1,  # seconds before the first retry; doubled after each, at most 30 s
     dead_letter_topic: Union[None, bool, str] = None,  # given-up messages go here (True: "<topic>.dlq"); None: skipped
+    max_concurrency: int = 1,  # how many handler calls may be in flight at once
+    ordering: str = "key",  # with max_concurrency > 1: "key" (same key in offset order), "partition" (one per partition) or "none"
     **kwargs: Any,
 ) -> Callable[[Callable], Callable]:
     def register(function: Callable) -> Callable:
         _check_kafka_kwargs(kwargs, _CONSUMER_PARAMETERS, f"@consumes() on {function.__name__}()", "AIOKafkaConsumer")
+        check_concurrency(max_concurrency, ordering, f"@consumes() on {function.__name__}()")
         if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
             raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
         message_type = _message_type(function)
@@ -393,11 +400,11 @@ def consumes(
             function=function, topic=consumed, kafka_kwargs=dict(kwargs),
             is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
             decode=decoder_for(decoder, message_type), retries=retries, retry_backoff=retry_backoff,
-            dead_letter_topic=dead_letters))
+            dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering))
         return function
     return register
 
-# %% ../../nbs/40_App.ipynb #06423861
+# %% ../../nbs/40_App.ipynb #8b6a6eb6
 FastKafka.consumes.__doc__ = """Decorator registering the function called with each message received on a topic.
 
 It is also what registers the topic for the AsyncAPI specification and documentation. The message parameter's
@@ -411,9 +418,11 @@ Parameters:
 - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "on_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
 - `retries`: how many more times a failing handler is called, with exponential backoff, before its message is given up, default: 0. While a message is retried, its partition waits; the other partitions go on
 - `retry_backoff`: seconds before the first retry, doubled after each (at most 30 s), default: 0.1
-- `dead_letter_topic`: where given-up messages (decoding failed, or the handler failed every attempt) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
+- `dead_letter_topic`: where given-up messages (decoding failed, the handler failed every attempt, or what it produced could not be delivered) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
+- `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time)
+- `ordering`: with `max_concurrency` > 1, which messages are handled one after another: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
 
-Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only after its message was handled (or given up): at least once. Commits are batched every `auto_commit_interval_ms`, and made on shutdown and when partitions are revoked.
+Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
 
 AIOKafkaConsumer parameters for this consumer (they override the app-wide ones):
 
@@ -554,7 +563,7 @@ def create_mocks(self: FastKafka) -> None:
     for registered, _, consumer_loop in self._running:  # a running app observes from the next batch on
         consumer_loop.handle = registered.handler(self._signal)
 
-# %% ../../nbs/40_App.ipynb #6002a9e0
+# %% ../../nbs/40_App.ipynb #3b010866
 @patch(as_prop=True)
 def is_started(self: FastKafka) -> bool:
     "True between a successful `startup()` and `shutdown()`"
@@ -595,11 +604,9 @@ async def startup(self: FastKafka) -> None:
                                  dead_letter=_dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic)
                                  if registered.dead_letter_topic is not None else None)
             consumer_loop = ConsumerLoop(consumer, registered.decode, registered.handler(self._signal), handler_is_async=registered.is_async,
-                                         name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms)
-            if consumer_loop.commits is not None:
-                consumer.subscribe([registered.topic], listener=consumer_loop.commits)
-            else:
-                consumer.subscribe([registered.topic])
+                                         name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
+                                         max_concurrency=registered.max_concurrency, ordering=registered.ordering)
+            consumer.subscribe([registered.topic], listener=consumer_loop)
             try:
                 await consumer.start()
             except BaseException as e:

@@ -10,7 +10,7 @@ from typing import Any, Callable, Type, Union
 
 from pydantic import BaseModel
 
-# %% ../../nbs/10_Codecs.ipynb #284935f5
+# %% ../../nbs/10_Codecs.ipynb #8978e791
 Decoder = Callable[[bytes, Type[BaseModel]], Any]
 Encoder = Callable[[BaseModel], bytes]
 
@@ -19,7 +19,7 @@ _AVRO_NOT_YET = "Avro is not supported by this FastKafka version yet: use 'json'
 
 def json_encoder(message: BaseModel) -> bytes:
     "Encode a pydantic model as UTF-8 JSON bytes"
-    return message.model_dump_json().encode()
+    return message.__pydantic_serializer__.to_json(message)  # bytes straight from pydantic-core, no str in between
 
 
 def json_decoder(raw: bytes, cls: Type[BaseModel]) -> BaseModel:
