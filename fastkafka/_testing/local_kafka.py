@@ -599,7 +599,7 @@ async def _create_topics(self: ApacheKafkaBroker, admin: AIOKafkaAdminClient, de
             raise self._timed_out(f"elect leaders for topics {sorted(self.topics)}")
         await asyncio.sleep(0.05)
 
-# %% ../../nbs/00_Local_Kafka.ipynb #f92c0344
+# %% ../../nbs/00_Local_Kafka.ipynb #11e04316
 def _apply_nest_asyncio() -> None:
     try:
         import nest_asyncio
@@ -669,11 +669,14 @@ async def _stop(self: ApacheKafkaBroker) -> None:
 
 
 @patch
-async def _restart(self: ApacheKafkaBroker) -> str:
-    "Stop Kafka gracefully and start it again on the same ports with the same data (for failure tests); waits until ready"
+async def _restart(self: ApacheKafkaBroker, down_for: float = 0) -> str:
+    """Stop Kafka gracefully and start it again on the same ports with the same data (for failure tests), after
+    `down_for` seconds of outage; waits until ready"""
     if not self.is_started:
         raise RuntimeError(f"{self!r}: restart() needs a started broker")
     await asyncio.to_thread(_stop_process, self._process)
+    if down_for > 0:
+        await asyncio.sleep(down_for)  # the outage itself: clients see the broker gone this long
     self._spawn()
     await self._wait_until_ready(self._internal_port, asyncio.get_running_loop().time() + self.startup_timeout,
                                  client_port=int(self.bootstrap_servers.rsplit(":", 1)[1]))
@@ -682,9 +685,9 @@ async def _restart(self: ApacheKafkaBroker) -> str:
 
 
 @patch
-def restart(self: ApacheKafkaBroker) -> str:
+def restart(self: ApacheKafkaBroker, down_for: float = 0) -> str:
     "`_restart` for synchronous callers, also inside a running event loop"
-    return _run_on_own_loop(self._restart())
+    return _run_on_own_loop(self._restart(down_for))
 
 
 @patch
