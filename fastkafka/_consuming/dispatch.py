@@ -120,10 +120,10 @@ class SequentialDispatch(Dispatch):
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
         decode, handle, current, failures, held = self.decode, self.handle, self.current, self.failures, self.held
+        handled = self.commits.handled  # written per record: a commit may come in the middle of a long batch
         for tp, records in batches.items():
             if tp in held:
                 continue
-            last = None
             for record in records:
                 if self.stopping:
                     break
@@ -134,7 +134,7 @@ class SequentialDispatch(Dispatch):
                     if not await failures.give_up(record, "decoding", e):
                         self.consumer.seek(tp, record.offset)
                         break
-                    last = record
+                    handled[tp] = record.offset + 1
                     continue
                 try:
                     await handle(message)
@@ -145,9 +145,7 @@ class SequentialDispatch(Dispatch):
                     if not await failures.give_up(record, self.handler_stage, e):
                         self.consumer.seek(tp, record.offset)
                         break
-                last = record
-            if last is not None:
-                self.commits.done(tp, last.offset + 1)
+                handled[tp] = record.offset + 1
 
 # %% ../../nbs/33_Dispatch.ipynb #c0b62fd2
 class SequentialSyncDispatch(SequentialDispatch):
@@ -161,14 +159,15 @@ class SequentialSyncDispatch(SequentialDispatch):
         pass  # the worker thread sets the handling context itself
 
     def _handle_in_thread(self, batches: dict) -> list:
-        "Runs in a worker thread; returns (tp, last handled record, failure) per partition"
+        "Runs in a worker thread; returns (tp, (record, stage, error)) for each partition where a record failed"
         decode, handle, current, held = self.decode, self.handle, self.current, self.held
+        handled = self.commits.handled  # written per record (a plain dict store: safe from this thread)
         handling.set(current)
         outcomes = []
         for tp, records in batches.items():
             if tp in held:
                 continue
-            last, failure = None, None
+            failure = None
             for record in records:
                 if self.stopping:
                     break
@@ -183,19 +182,15 @@ class SequentialSyncDispatch(SequentialDispatch):
                 except Exception as e:
                     failure = (record, self.handler_stage, e)
                     break
-                last = record
-            outcomes.append((tp, last, failure))
+                handled[tp] = record.offset + 1
+            if failure is not None:
+                outcomes.append((tp, failure))
         return outcomes
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
         while batches:
             rest = {}
-            for tp, last, failure in await self._in_thread(batches):
-                if last is not None:
-                    self.commits.done(tp, last.offset + 1)
-                if failure is None:
-                    continue
-                record, stage, error = failure
+            for tp, (record, stage, error) in await self._in_thread(batches):
                 if stage is self.handler_stage and self.failures.will_retry(error):
                     self.hold(tp, record, error)
                 elif await self.failures.give_up(record, stage, error):

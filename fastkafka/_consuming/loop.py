@@ -73,6 +73,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
 async def _run(self: ConsumerLoop) -> None:
     consumer, dispatch, commits = self.consumer, self.dispatch, self.commits
     dispatch.enter()
+    commits.start()
     while not self._stopping:
         if commits.rewinds:
             dispatch.forget(commits.apply_rewinds())
@@ -89,7 +90,7 @@ async def _run(self: ConsumerLoop) -> None:
         if batches:
             await dispatch.dispatch(batches)
         commits.prune()
-        if commits.is_due():
+        if commits.too_many_pending():
             commits.commit_in_background()
 
 # %% ../../nbs/34_Consumer_Loop.ipynb #f3e07bfc
@@ -131,4 +132,4 @@ async def stop(self: ConsumerLoop, timeout: float = 30.0) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("%s: the consumer loop failed: %r", self.name, task.exception())
     await self.dispatch.stop(timeout)
-    await self.commits.close()
+    await self.commits.close(timeout)

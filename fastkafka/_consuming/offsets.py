@@ -5,10 +5,9 @@
 # %% auto #0
 __all__ = ['logger', 'PartitionProgress', 'Commits', 'NoCommits']
 
-# %% ../../nbs/31_Offsets.ipynb #427d3792
+# %% ../../nbs/31_Offsets.ipynb #53851d0f
 import asyncio
 import logging
-import time
 from collections import deque
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
 
@@ -67,9 +66,10 @@ class Commits:
         self.handled: Dict[TopicPartition, int] = {}  # next offset to commit, per partition
         self.committed: Dict[TopicPartition, int] = {}
         self.rewinds: Dict[TopicPartition, int] = {}  # partitions to read again from an offset, applied by the loop between batches
-        self.next_due = time.monotonic() + self.interval
         self.failed: List = []  # (delivery, record) found failed by `prune`, for the next commit to resolve
-        self._running: Optional[asyncio.Task] = None
+        self._one_at_a_time = asyncio.Lock()
+        self._timer: Optional[asyncio.Task] = None
+        self._early: Optional[asyncio.Task] = None
 
     def done(self, tp: TopicPartition, next_offset: int) -> None:
         "Everything before `next_offset` in `tp` was handled"
@@ -82,33 +82,43 @@ class Commits:
         if failed:
             self.failed.extend(failed)
 
-    def is_due(self) -> bool:
-        return len(self.deliveries) >= self.max_pending or time.monotonic() >= self.next_due
+    def start(self) -> None:
+        "Commit every `interval_ms` from now on, in a task of its own: a long batch or a backlog never delays it"
+        self._timer = asyncio.get_running_loop().create_task(self._every_interval(), name=f"fastkafka commits {self.name}")
+
+    async def _every_interval(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)  # the commit interval itself, not a wait for a condition
+            try:
+                await self.commit()
+            except Exception as e:  # a commit that fails is tried again at the next interval
+                logger.warning("%s: committing offsets failed: %r; trying again in %s s", self.name, e, self.interval)
+
+    def too_many_pending(self) -> bool:
+        return len(self.deliveries) >= self.max_pending
 
     def commit_in_background(self) -> None:
-        "Start a commit unless one is running: the consumer goes on fetching meanwhile"
-        if self._running is None or self._running.done():
-            self.next_due = time.monotonic() + self.interval
-            self._running = asyncio.get_running_loop().create_task(self.commit(), name=f"fastkafka commit {self.name}")
+        "Start a commit now, without waiting for the interval (when many deliveries are pending)"
+        if self._early is None or self._early.done():
+            self._early = asyncio.get_running_loop().create_task(self.commit(), name=f"fastkafka commit {self.name}")
 
     async def commit(self, partitions: Optional[Iterable[TopicPartition]] = None) -> None:
         "Settle the pending deliveries, then commit what is done (of `partitions`, default all)"
-        running = self._running
-        if running is not None and running is not asyncio.current_task() and not running.done():
-            await asyncio.wait((running,))  # one commit at a time, in order
-        self.next_due = time.monotonic() + self.interval
-        wanted = None if partitions is None else set(partitions)
-        handled = {tp: offset for tp, offset in self.handled.items() if wanted is None or tp in wanted}
-        pending, self.failed = self.failed + self.deliveries.take(), []
-        if pending:
-            await self._settle(pending)
-        for tp, offset in self.rewinds.items():
-            if tp in handled:
-                handled[tp] = min(handled[tp], offset)
-        assigned = self.consumer.assignment()
-        offsets = {tp: offset for tp, offset in handled.items() if tp in assigned and self.committed.get(tp) != offset}
-        if offsets:
-            await self._commit_offsets(offsets)
+        async with self._one_at_a_time:
+            handled = dict(self.handled)  # a copy made in one step: a sync handler's thread may be adding to it
+            if partitions is not None:
+                wanted = set(partitions)
+                handled = {tp: offset for tp, offset in handled.items() if tp in wanted}
+            pending, self.failed = self.failed + self.deliveries.take(), []
+            if pending:
+                await self._settle(pending)
+            for tp, offset in self.rewinds.items():
+                if tp in handled:
+                    handled[tp] = min(handled[tp], offset)
+            assigned = self.consumer.assignment()
+            offsets = {tp: offset for tp, offset in handled.items() if tp in assigned and self.committed.get(tp) != offset}
+            if offsets:
+                await self._commit_offsets(offsets)
 
     async def _settle(self, pending: List) -> None:
         failed: Dict[tuple, tuple] = {}
@@ -155,9 +165,15 @@ class Commits:
             self.committed.pop(tp, None)
             self.rewinds.pop(tp, None)
 
-    async def close(self) -> None:
-        "The final commit, when the consumer stops"
-        await self.commit()
+    async def close(self, timeout: float = 30.0) -> None:
+        "The final commit, when the consumer stops: bounded by `timeout` seconds (the broker may be gone)"
+        for task in (self._timer, self._early):
+            if task is not None:
+                task.cancel()
+        try:
+            await asyncio.wait_for(self.commit(), timeout)
+        except (asyncio.TimeoutError, KafkaError) as e:
+            logger.warning("%s: the final commit did not complete (%r); the messages after the last commit will be delivered again", self.name, e)
 
 
 class NoCommits(Commits):
