@@ -5,17 +5,18 @@
 # %% auto #0
 __all__ = ['run', 'docs_install_deps', 'docs_generate', 'docs_serve', 'install_deps']
 
-# %% ../nbs/90_CLI.ipynb #0f312d88
+# %% ../nbs/90_CLI.ipynb #14ee69cb
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from . import __version__
 from ._docs.html import generate_html_docs, install_docs_deps, serve_docs
 from ._server.run import load_app, run_fastkafka_server
 from ._testing.local_kafka import install_kafka
 
-# %% ../nbs/90_CLI.ipynb #d371a62e
+# %% ../nbs/90_CLI.ipynb #30e54ef3
 _app = typer.Typer(help="FastKafka: Kafka services the way FastAPI writes web services.", no_args_is_help=True,
                    pretty_exceptions_show_locals=False)
 _testing_app = typer.Typer(help="Tools for testing FastKafka apps.", no_args_is_help=True)
@@ -29,15 +30,29 @@ def _fail(command: str, error: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"fastkafka {__version__}")
+        raise typer.Exit()
+
+
+@_app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print FastKafka's version and exit.")) -> None:
+    "FastKafka: Kafka services the way FastAPI writes web services."
+
+
 @_app.command("run")
 def run(
     app: str = typer.Argument(..., help="The app as module:attribute, e.g. my_service.main:kafka_app"),
     num_workers: int = typer.Option(1, "--num-workers", help="How many worker processes run the app (they share its consumer groups)."),
     kafka_broker: Optional[str] = typer.Option(None, "--kafka-broker", help="The kafka_brokers entry to connect to (default: the app's selection, else localhost:9092)."),
+    stop_timeout: float = typer.Option(10.0, "--stop-timeout", help="Seconds a worker has to stop after SIGTERM/SIGINT (finish handlers, commit, flush) before it is killed; bounded even with the broker gone."),
+    log_level: str = typer.Option("INFO", "--log-level", help="DEBUG, INFO, WARNING, ERROR or CRITICAL (unless the app configures logging itself)."),
+    log_format: str = typer.Option("text", "--log-format", help="text (a line per record: time, level, logger, message) or json (an object per line, for log shippers)."),
 ) -> None:
     "Run a FastKafka app in worker processes until SIGINT (Ctrl-C) or SIGTERM; each worker stops gracefully."
     try:
-        code = run_fastkafka_server(num_workers, app, kafka_broker)
+        code = run_fastkafka_server(num_workers, app, kafka_broker, stop_timeout, log_level, log_format)
     except (ValueError, RuntimeError) as e:
         raise _fail("run", e)
     raise typer.Exit(code)

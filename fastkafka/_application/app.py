@@ -29,6 +29,8 @@ from fastcore.meta import delegates
 from pydantic import BaseModel
 
 from .._components.codecs import Decoder, Encoder, decoder_for, encoder_for
+from .outages import outage_report
+from .._components.logger import show_in_notebook
 from .._consuming.dispatch import check_concurrency
 from .._consuming.error_policy import ErrorPolicy
 from .._consuming.loop import ConsumerLoop
@@ -193,7 +195,7 @@ class _Producer(_Registered):
     sender: Sender = None
     decorated: Optional[Callable] = None  # what @produces returned: the function users call
 
-# %% ../../nbs/40_App.ipynb #05dd6854
+# %% ../../nbs/40_App.ipynb #6a573878
 def _resolve(waiter: asyncio.Future) -> None:
     if not waiter.done():
         waiter.set_result(None)
@@ -204,6 +206,18 @@ class _CallSignal:
 
     def __init__(self):
         self._waiters: set = set()
+        self.failure: Optional[BaseException] = None  # set by the Tester: raised by the next assertion that waits
+
+    def fail(self, error: BaseException) -> None:
+        "Make waiting assertions raise `error` (the first one given), now"
+        if self.failure is None:
+            self.failure = error
+        self.notify()
+
+    def raise_failure(self) -> None:
+        failure, self.failure = self.failure, None
+        if failure is not None:
+            raise failure
 
     def waiter(self) -> asyncio.Future:
         waiter = asyncio.get_running_loop().create_future()
@@ -235,6 +249,7 @@ class AwaitedMock:
             while True:
                 waiter = self._signal.waiter()  # registered before checking, so no call between check and wait is missed
                 try:
+                    self._signal.raise_failure()
                     check(*args, **kwargs)
                     return
                 except AssertionError:
@@ -272,7 +287,7 @@ class _Throughput:
             benchmark_logger.info(message)
             self._since_calls, self._since = self.calls, now
 
-# %% ../../nbs/40_App.ipynb #6bec52bd
+# %% ../../nbs/40_App.ipynb #d0426420
 _DEFAULT_CONTACT = {"name": "Author", "url": "https://www.google.com", "email": "noreply@gmail.com"}
 
 
@@ -317,6 +332,8 @@ class FastKafka:
         self._running: list = []  # (registered consumer, its AIOKafkaConsumer, its ConsumerLoop)
         self._background_tasks: List[asyncio.Task] = []
         self._lifespan_context: Optional[AbstractAsyncContextManager] = None
+        self._outage_watch: Optional[asyncio.Task] = None
+        self._error_listeners: List[Callable[[BaseException, Any, str], None]] = []
         # The factories of the Kafka clients: aiokafka's, or an InMemoryBroker's (`broker.clients`) under the Tester.
         self._kafka_clients: Tuple[Callable[..., Any], Callable[..., Any]] = (AIOKafkaProducer, AIOKafkaConsumer)
 
@@ -576,6 +593,9 @@ async def startup(self: FastKafka) -> None:
     if self._started:
         raise RuntimeError("The app is already started")
     self._started = True
+    show_in_notebook(logging.getLogger("fastkafka"))  # a notebook shows what the app logs as plain output
+    outage_report.install()  # while the app runs, a broker outage is reported once, not once per connection attempt
+    self._outage_watch = asyncio.get_running_loop().create_task(outage_report.watch(), name="fastkafka outage report")
     try:
         if self.lifespan is not None:
             context = self.lifespan(self)
@@ -605,7 +625,8 @@ async def startup(self: FastKafka) -> None:
                                  if registered.dead_letter_topic is not None else None)
             consumer_loop = ConsumerLoop(consumer, registered.decode, registered.handler(self._signal), handler_is_async=registered.is_async,
                                          name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
-                                         max_concurrency=registered.max_concurrency, ordering=registered.ordering)
+                                         max_concurrency=registered.max_concurrency, ordering=registered.ordering,
+                                         on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
             consumer.subscribe([registered.topic], listener=consumer_loop)
             try:
                 await consumer.start()
@@ -618,6 +639,7 @@ async def startup(self: FastKafka) -> None:
             consumer_loop.start()
         loop = asyncio.get_running_loop()
         self._background_tasks = [loop.create_task(function(), name=f"fastkafka background {function.__name__}") for function in self._background]
+        logger.info("%s", self._banner())
     except BaseException:
         await self.shutdown()
         raise
@@ -658,10 +680,18 @@ def _dead_letter(producer: Any, topic: str) -> Callable[..., Awaitable[None]]:
 
 
 @patch
-async def shutdown(self: FastKafka) -> None:
-    "Stop the app: background tasks, consumers (letting running handlers finish), producers (flushed), lifespan"
+async def shutdown(self: FastKafka, timeout: float = 30.0) -> None:
+    """Stop the app: background tasks, consumers (letting running handlers finish, committing what is done), producers
+    (flushed), lifespan. The Kafka side is bounded by `timeout` seconds in all, even with the broker gone: what is not
+    done by then is abandoned, and what was not committed is delivered again"""
     if not self._started:
         return
+    clock = asyncio.get_running_loop()
+    deadline = clock.time() + timeout
+
+    def left() -> float:
+        return max(0.1, deadline - clock.time())
+
     tasks, self._background_tasks = self._background_tasks, []
     for task in tasks:
         task.cancel()
@@ -669,17 +699,36 @@ async def shutdown(self: FastKafka) -> None:
         if isinstance(result, Exception):
             logger.error("Background task %s failed: %r", task.get_name(), result)
     running, self._running = self._running, []
+    await asyncio.gather(*(consumer_loop.stop(left()) for _, _, consumer_loop in running))
     for registered, consumer, consumer_loop in reversed(running):
-        await consumer_loop.stop()
-        await consumer.stop()
+        await _close(consumer, left(), f"{registered.name}: the consumer")  # leaves the group
     for registered in self._producers:
-        await registered.sender.drain()
+        try:
+            await asyncio.wait_for(registered.sender.drain(), left())
+        except asyncio.TimeoutError:
+            logger.warning("%s(): sends still pending at the stop timeout were abandoned", registered.name)
         registered.sender.detach()
-    await self._shared_producers.stop()
+    await self._shared_producers.stop(left())
+    self._outage_watch.cancel()
+    outage_report.uninstall()
     context, self._lifespan_context = self._lifespan_context, None
     self._started = False
     if context is not None:
         await context.__aexit__(None, None, None)
+
+
+async def _close(client: Any, timeout: float, what: str) -> None:
+    "Stop an aiokafka client within `timeout` seconds; a client that cannot (the broker is gone) is abandoned with a warning"
+    try:
+        await asyncio.wait_for(client.stop(), timeout)
+    except asyncio.TimeoutError:
+        logger.warning("%s did not close within the stop timeout (the broker is gone?); abandoned", what)
+    except asyncio.CancelledError:
+        if getattr(asyncio.current_task(), "cancelling", lambda: 1)():
+            raise  # we are being cancelled
+        # aiokafka 0.14's fetcher lets the cancellation of its own pending fetches escape `stop()` when the broker is
+        # gone; the consumer is closed all the same
+        logger.debug("%s closed, with a cancelled fetch escaping aiokafka's stop()", what)
 
 
 @patch
@@ -688,6 +737,39 @@ async def _wait_until_consuming(self: FastKafka) -> None:
     for _, consumer, _ in self._running:
         for partition in consumer.assignment():
             await consumer.position(partition)  # resolves auto_offset_reset; start() already waited for the assignment
+
+
+@patch
+def _banner(self: FastKafka) -> str:
+    "What the app runs, for the log when it starts"
+    lines = [f"FastKafka app {self.title or ''!r} started on {self.bootstrap_servers}"]
+    for registered, consumer, consumer_loop in self._running:
+        group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
+        decoder = registered.decoder if isinstance(registered.decoder, str) else getattr(registered.decoder, "__name__", "custom")
+        lines.append(f"  consumes {registered.topic!r} with {registered.name}() (group {group}, decoder {decoder}, "
+                     f"max_concurrency {registered.max_concurrency}" + (f", ordering {registered.ordering}" if registered.max_concurrency > 1 else "") + ")")
+    for registered in self._producers:
+        encoder = registered.encoder if isinstance(registered.encoder, str) else getattr(registered.encoder, "__name__", "custom")
+        lines.append(f"  produces {registered.topic!r} from {registered.name}() (encoder {encoder})")
+    return "\n".join(lines)
+
+
+@patch
+def add_error_listener(self: FastKafka, listener: Callable[[BaseException, Any, str], None]) -> None:
+    """Call `listener(error, record, stage)` whenever a message of this app fails (decoding, a handler, or the delivery
+    of what a handler produced), before the error policy handles it. The Tester uses it to fail the test"""
+    self._error_listeners.append(listener)
+
+
+@patch
+def remove_error_listener(self: FastKafka, listener: Callable[[BaseException, Any, str], None]) -> None:
+    self._error_listeners.remove(listener)
+
+
+@patch
+def _tell_error_listeners(self: FastKafka, error: BaseException, record: Any, stage: str) -> None:
+    for listener in self._error_listeners:
+        listener(error, record, stage)
 
 
 @patch

@@ -46,6 +46,8 @@ class Dispatch:
         self.commits, self.failures, self.deliveries = commits, failures, deliveries
         self.handler_stage = f"{name}()"
         self.stopping = False
+        self.revoked: set = set()  # partitions a rebalance took away since the last fetch: their records in hand are dropped
+        self.interrupted = False  # stopping, or something revoked: the one flag the hot loop reads per record
         self.held: Dict[TopicPartition, asyncio.Task] = {}  # partitions waiting for a record's retry
 
     def enter(self) -> None:
@@ -75,6 +77,8 @@ class Dispatch:
 
     def hold(self, tp: TopicPartition, record: Any, error: BaseException) -> None:
         "Retry a failed record in the background; its partition waits (paused), the others go on"
+        if tp not in self.consumer.assignment():
+            return  # taken away meanwhile: its next owner reads the record again
         self.consumer.pause(tp)
         self.held[tp] = asyncio.get_running_loop().create_task(self._retry(tp, record, error))
 
@@ -91,14 +95,31 @@ class Dispatch:
                 self.consumer.resume(tp)
 
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
-        "The partitions were revoked or rewound: what is still in flight of them no longer counts"
+        "The partitions were revoked or rewound: their records in hand are dropped (their next owner reads them again)"
+        self.revoked.update(partitions)
+        self.interrupted = True
+
+    def fetched(self) -> None:
+        """Called as each fetch returns: what it returned is assigned to this consumer (aiokafka drops the records of
+        a partition taken away before handing them out), so only what comes later can be taken away"""
+        if self.revoked:
+            self.revoked.clear()
+            self.interrupted = self.stopping
+
+    def stop_soon(self) -> None:
+        "Finish the record in hand, start no other"
+        self.stopping = self.interrupted = self.failures.stopping = True
+
+    def leaves(self, tp: TopicPartition) -> bool:
+        "Whether to leave `tp`'s records in hand now (only asked when `interrupted`)"
+        return self.stopping or tp in self.revoked
 
     async def wait_for_room(self) -> None:
         "Return when the loop may fetch again (backpressure)"
 
     async def stop(self, timeout: float) -> None:
         "Let what is in flight finish (cancelled after `timeout` s); stop retries still backing off"
-        self.stopping = self.failures.stopping = True
+        self.stop_soon()
         retries = list(self.held.values())
         if retries:
             await asyncio.wait(retries, timeout=timeout)
@@ -125,7 +146,7 @@ class SequentialDispatch(Dispatch):
             if tp in held:
                 continue
             for record in records:
-                if self.stopping:
+                if self.interrupted and self.leaves(tp):
                     break
                 current.record = record
                 try:
@@ -145,6 +166,8 @@ class SequentialDispatch(Dispatch):
                     if not await failures.give_up(record, self.handler_stage, e):
                         self.consumer.seek(tp, record.offset)
                         break
+                if self.interrupted and tp in self.revoked:
+                    break  # taken away while its handler ran: not ours to commit
                 handled[tp] = record.offset + 1
 
 # %% ../../nbs/33_Dispatch.ipynb #c0b62fd2
@@ -169,7 +192,7 @@ class SequentialSyncDispatch(SequentialDispatch):
                 continue
             failure = None
             for record in records:
-                if self.stopping:
+                if self.interrupted and self.leaves(tp):
                     break
                 current.record = record
                 try:
@@ -181,6 +204,8 @@ class SequentialSyncDispatch(SequentialDispatch):
                     handle(message)
                 except Exception as e:
                     failure = (record, self.handler_stage, e)
+                    break
+                if self.interrupted and tp in self.revoked:
                     break
                 handled[tp] = record.offset + 1
             if failure is not None:
@@ -200,7 +225,7 @@ class SequentialSyncDispatch(SequentialDispatch):
                         rest[tp] = later  # the rest of this partition's batch, after the failed record
                 else:
                     self.consumer.seek(tp, record.offset)
-            batches = rest if not self.stopping else {}
+            batches = {tp: records for tp, records in rest.items() if not (self.interrupted and self.leaves(tp))}
 
 # %% ../../nbs/33_Dispatch.ipynb #07c3be6d
 def _order_key(ordering: str) -> Callable[[Any], Any]:
@@ -259,11 +284,12 @@ class ConcurrentDispatch(Dispatch):
     async def _work(self) -> None:
         current = Handling(self.deliveries)
         handling.set(current)
-        chains, ready, order_key = self.chains, self.ready, self.order_key
+        ready = self.ready
         while True:
             record, tp, progress = await ready.get()
-            if self.stopping:
-                continue  # not started: stays uncommitted, read again after a restart
+            if self.stopping or self.progress.get(tp) is not progress:
+                self._next_of_key(record)  # not started (stopping, or its partition revoked): read again later
+                continue
             self.busy += 1
             try:
                 current.record = record
@@ -273,13 +299,17 @@ class ConcurrentDispatch(Dispatch):
                 self.busy -= 1
                 if not self.busy:
                     self.idle.set()
-            key = order_key(record)
-            if key is not None:
-                chain = chains.get(key)
-                if chain:
-                    ready.put_nowait(chain.popleft())
-                else:
-                    chains.pop(key, None)
+            self._next_of_key(record)
+
+    def _next_of_key(self, record: Any) -> None:
+        "The record of this key that waited for `record` becomes ready"
+        key = self.order_key(record)
+        if key is not None:
+            chain = self.chains.get(key)
+            if chain:
+                self.ready.put_nowait(chain.popleft())
+            else:
+                self.chains.pop(key, None)
 
     async def _handle(self, record: Any, tp: TopicPartition) -> bool:
         "Handle one record by the policy; True when it is done"
@@ -309,7 +339,7 @@ class ConcurrentDispatch(Dispatch):
             self.room.set()
 
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
-        for tp in partitions:
+        for tp in partitions:  # their records still queued are skipped: the progress they belong to is gone
             self.progress.pop(tp, None)
             if tp in self.throttled:
                 self.throttled.discard(tp)
@@ -319,7 +349,7 @@ class ConcurrentDispatch(Dispatch):
         return sum(len(progress) for progress in self.progress.values())
 
     async def stop(self, timeout: float) -> None:
-        self.stopping = self.failures.stopping = True  # workers finish the record in hand and start no other
+        self.stop_soon()  # workers finish the record in hand and start no other
         self.room.set()
         if self.busy:
             self.idle.clear()

@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = ['logger', 'ErrorPolicy', 'is_transient', 'Failures']
 
-# %% ../../nbs/32_Error_Policy.ipynb #f06c5533
+# %% ../../nbs/32_Error_Policy.ipynb #2dfb00c4
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional
 
@@ -30,17 +31,52 @@ def is_transient(error: BaseException) -> bool:
     "True for failures that say nothing about the record: the broker unreachable, a timeout, a leader change"
     return isinstance(error, KafkaError) and (error.retriable or isinstance(error, KafkaTimeoutError))
 
-# %% ../../nbs/32_Error_Policy.ipynb #8227851e
+# %% ../../nbs/32_Error_Policy.ipynb #52a221c2
+def _ignore(*args) -> None:
+    pass
+
+
 class Failures:
     "Applies one consumer's `ErrorPolicy` to its failed records"
 
-    def __init__(self, policy: ErrorPolicy, name: str):
-        self.policy, self.name = policy, name
+    def __init__(
+        self,
+        policy: ErrorPolicy,
+        name: str,  # the handler's name, for logs
+        on_error: Callable[[BaseException, Any, str], None] = _ignore,  # told of every failure: (error, record, stage)
+        shown_in_full: int = 3,  # failures of one kind logged with their traceback before repeats are counted instead
+        summary_interval: float = 10.0,  # seconds between the counts of repeats
+    ):
+        self.policy, self.name, self.on_error = policy, name, on_error
+        self.shown_in_full, self.summary_interval = shown_in_full, summary_interval
         self.stopping = False  # set when the consumer stops: retries end, their records stay uncommitted
+        self._kinds: dict = {}  # (stage, error type) -> [logged in full, held back since the last count, when that count was logged]
 
     def log(self, stage: str, record: Any, error: BaseException, what: str) -> None:
-        logger.error("%s: %s the message at topic %s, partition %d, offset %d: %s failed: %s: %s",
-                     self.name, what, record.topic, record.partition, record.offset, stage, type(error).__name__, error)
+        "Log a failure: the first few of a kind with their traceback, then one count per `summary_interval` (each repeat at DEBUG)"
+        self.on_error(error, record, stage)
+        kind = self._kinds.setdefault((stage, type(error)), [0, 0, time.monotonic()])
+        message = ("%s: %s the message at topic %s, partition %d, offset %d (key %r): %s failed: %s: %s",
+                   self.name, what, record.topic, record.partition, record.offset, record.key, stage, type(error).__name__, error)
+        if kind[0] < self.shown_in_full:
+            kind[0] += 1
+            logger.error(*message, exc_info=error if stage != "decoding" else None)  # a decoding error's traceback is pydantic's, not the user's
+            if kind[0] == self.shown_in_full:
+                logger.error("%s: further failures like this one (%s in %s) are counted, not logged one by one", self.name, type(error).__name__, stage)
+            return
+        kind[1] += 1
+        logger.debug(*message)
+        if time.monotonic() - kind[2] >= self.summary_interval:
+            self.summarize()
+
+    def summarize(self) -> None:
+        "Log the counts of the repeats held back (also when the consumer stops)"
+        now = time.monotonic()
+        for (stage, error_type), kind in self._kinds.items():
+            if kind[1]:
+                logger.error("%s: %d more failure(s) like the ones above (%s in %s) in the last %.0f s",
+                             self.name, kind[1], error_type.__name__, stage, now - kind[2])
+            kind[1], kind[2] = 0, now
 
     async def give_up(self, record: Any, stage: str, error: BaseException, attempts: int = 1) -> bool:
         "Skip or dead-letter a record that failed for good; False if dead-lettering failed (then it must be read again)"

@@ -35,14 +35,16 @@ class ConsumerLoop(ConsumerRebalanceListener):
         handler_is_async: bool,
         name: str,  # for logs: usually the handler's name
         poll_timeout_ms: int = 1000,  # how long one getmany waits for records
+        max_records: Optional[int] = 1000,  # at most this many records a batch: a rebalance or a stop never waits for a whole backlog
         policy: ErrorPolicy = ErrorPolicy(),
         commit_interval_ms: Optional[int] = None,  # commit done offsets this often (and on stop, and on revoke); None: never commit
         max_concurrency: int = 1,  # handler calls in flight at once
         ordering: str = "key",  # with max_concurrency > 1: 'key', 'partition' or 'none'
+        on_error: Callable[[BaseException, Any, str], None] = lambda error, record, stage: None,  # told of every failure
     ):
-        self.consumer, self.name, self.poll_timeout_ms = consumer, name, poll_timeout_ms
+        self.consumer, self.name, self.poll_timeout_ms, self.max_records = consumer, name, poll_timeout_ms, max_records
         self.deliveries = Deliveries()
-        self.failures = Failures(policy, name)
+        self.failures = Failures(policy, name, on_error)
         self.commits = (Commits if commit_interval_ms is not None else NoCommits)(
             consumer, self.deliveries, self._resolve_lost_output, name=name, interval_ms=commit_interval_ms or 1000)
         self.dispatch = dispatcher(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=self.commits,
@@ -80,18 +82,23 @@ async def _run(self: ConsumerLoop) -> None:
         self._waiting = True
         try:
             await dispatch.wait_for_room()
-            batches = await consumer.getmany(timeout_ms=self.poll_timeout_ms)
+            batches = await consumer.getmany(timeout_ms=self.poll_timeout_ms, max_records=self.max_records)
+            dispatch.fetched()
         except KafkaError as e:  # aiokafka retries most errors itself; what reaches us is logged, and we go on
             logger.error("%s: fetching failed: %r; retrying", self.name, e)
             await asyncio.sleep(1)
             continue
         finally:
             self._waiting = False
-        if batches:
-            await dispatch.dispatch(batches)
-        commits.prune()
-        if commits.too_many_pending():
-            commits.commit_in_background()
+        try:
+            if batches:
+                await dispatch.dispatch(batches)
+            commits.prune()
+            if commits.too_many_pending():
+                commits.commit_in_background()
+        except Exception:  # a bug or a broker state no one foresaw: never a silently dead consumer
+            logger.exception("%s: the consumer loop met an unexpected error; it goes on (what was not committed is read again)", self.name)
+            await asyncio.sleep(1)
 
 # %% ../../nbs/34_Consumer_Loop.ipynb #f3e07bfc
 @patch
@@ -99,9 +106,7 @@ async def _resolve_lost_output(self: ConsumerLoop, record: Any, error: BaseExcep
     "A message the handler of `record` produced was not delivered: the error policy applies to `record`"
     stage = f"delivering what {self.name}() produced"
     if is_transient(error):
-        logger.warning("%s: the output of the message at topic %s, partition %d, offset %d was not delivered (%s: %s); "
-                       "it will be handled again", self.name, record.topic, record.partition, record.offset, type(error).__name__, error)
-        return False
+        return False  # not the record's fault: it is handled again (the commits log it, once for all such records)
     if self.failures.policy.retries:
         return await self.failures.retry(record, stage, error, lambda: self.dispatch.call(record))
     return await self.failures.give_up(record, stage, error)
@@ -116,12 +121,16 @@ def start(self: ConsumerLoop) -> None:
 # %% ../../nbs/34_Consumer_Loop.ipynb #97632d48
 @patch
 async def stop(self: ConsumerLoop, timeout: float = 30.0) -> None:
-    """Stop fetching; let the records in hand finish (cancelled after `timeout` seconds); cancel retries still
-    backing off (their records stay uncommitted); commit what is done once its output is acknowledged"""
+    """Stop fetching; let the records in hand finish; cancel retries still backing off (their records stay
+    uncommitted); commit what is done once its output is acknowledged. All within `timeout` seconds: what is still
+    running then is cancelled, and a final commit that cannot complete (the broker is gone) is abandoned"""
     task, self._task = self._task, None
     if task is None:
         return
-    self._stopping = self.dispatch.stopping = self.failures.stopping = True
+    clock = asyncio.get_running_loop()
+    deadline = clock.time() + timeout
+    self._stopping = True
+    self.dispatch.stop_soon()
     if self._waiting:
         task.cancel()
     done, pending = await asyncio.wait({task}, timeout=timeout)
@@ -131,5 +140,6 @@ async def stop(self: ConsumerLoop, timeout: float = 30.0) -> None:
         await asyncio.wait(pending)
     if not task.cancelled() and task.exception() is not None:
         logger.error("%s: the consumer loop failed: %r", self.name, task.exception())
-    await self.dispatch.stop(timeout)
-    await self.commits.close(timeout)
+    await self.dispatch.stop(max(0.0, deadline - clock.time()))
+    await self.commits.close(max(0.1, deadline - clock.time()))
+    self.failures.summarize()

@@ -128,12 +128,18 @@ class Commits:
             error = delivery.exception() if not delivery.cancelled() else asyncio.CancelledError("the send was cancelled")
             if error is not None:
                 failed.setdefault((record.topic, record.partition, record.offset), (record, error))
+        again = []
         for _, (record, error) in sorted(failed.items()):
             tp = TopicPartition(record.topic, record.partition)
             if tp in self.rewinds and self.rewinds[tp] <= record.offset:
                 continue  # read again from an earlier record anyway
             if not await self.resolve(record, error):
                 self.rewind(tp, record.offset)
+                again.append((record, error))
+        if again:  # one line for all of them: during an outage there can be many
+            logger.warning("%s: the output of %d message(s) was not delivered (%s); they will be handled again, from %s", self.name, len(again),
+                           ", ".join(sorted({f"{type(error).__name__}: {error}" for _, error in again})),
+                           ", ".join(f"topic {record.topic} partition {record.partition} offset {record.offset}" for record, _ in again))
 
     async def _commit_offsets(self, offsets: Dict[TopicPartition, int]) -> None:
         try:
