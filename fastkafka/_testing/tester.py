@@ -24,7 +24,7 @@ def topic_attribute(topic: str) -> str:
 def _model_of(return_type: Any) -> type:
     return typing.get_args(return_type)[0] if typing.get_origin(return_type) is KafkaEvent else return_type
 
-# %% ../../nbs/51_Tester.ipynb #8ad16b07
+# %% ../../nbs/51_Tester.ipynb #9f48e81c
 class Tester(FastKafka):
     "Mirrors apps' topics for tests: `to_<topic>` sends to what they consume, `on_<topic>` asserts on what they produce"
 
@@ -33,6 +33,7 @@ class Tester(FastKafka):
         app: Union[FastKafka, List[FastKafka]],  # the app, or apps, to test
         *,
         use_in_memory_broker: Union[bool, InMemoryBroker] = True,  # True: a fresh InMemoryBroker; an InMemoryBroker: that one; False: the apps' own broker
+        reraise_handler_errors: bool = True,  # raise the first exception of the apps' handlers in the test (False: when testing the error policy)
     ):
         self.apps = [app] if isinstance(app, FastKafka) else list(app)
         if not self.apps or not all(isinstance(a, FastKafka) for a in self.apps):
@@ -42,7 +43,8 @@ class Tester(FastKafka):
         settings = {k: v for k, v in {**first._producer_defaults, **first._consumer_defaults}.items() if k not in ("group_id", "group_instance_id")}
         super().__init__(title=f"Tester of {first.title or 'a FastKafka app'}", kafka_brokers=first.kafka_brokers, **settings)
         self._kafka_broker_name = first._kafka_broker_name
-        self.use_in_memory_broker = use_in_memory_broker
+        self.use_in_memory_broker, self.reraise_handler_errors = use_in_memory_broker, reraise_handler_errors
+        self._handler_error: Optional[BaseException] = None
         self.broker: Optional[InMemoryBroker] = None
         self.mirrors: Dict[Callable, Any] = {}
         self._saved_clients: list = []
@@ -86,6 +88,15 @@ class Tester(FastKafka):
         receive.__annotations__ = {"msg": model}
         self.consumes(topic=topic, auto_offset_reset="latest")(receive)
 
+    def _handler_failed(self, error: BaseException, record: Any, stage: str) -> None:
+        "An error listener on the tested apps: the first failure makes the waiting assertion (or the exit) raise it"
+        if self._handler_error is None:
+            self._handler_error = error
+            if hasattr(error, "add_note"):
+                error.add_note(f"(raised in {stage} for the message at topic {record.topic}, partition {record.partition}, "
+                               f"offset {record.offset}; Tester(..., reraise_handler_errors=False) lets the error policy handle it instead)")
+            self._signal.fail(error)
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith(("to_", "on_")):
             topics = sorted(self.__dict__.get("_attribute_topics", {}).values())
@@ -93,11 +104,15 @@ class Tester(FastKafka):
                                  "(attribute names replace every character that is not a letter, digit or _ with _)")
         raise AttributeError(name)
 
-# %% ../../nbs/51_Tester.ipynb #c15984f7
+# %% ../../nbs/51_Tester.ipynb #b4cf8e31
 @patch
 async def __aenter__(self: Tester) -> Tester:
     for registered in [*self._consumers, *self._producers]:  # each `async with` starts with fresh mocks
         registered.mock.reset_mock()
+    self._handler_error = None
+    if self.reraise_handler_errors:
+        for a in self.apps:
+            a.add_error_listener(self._handler_failed)
     if self.use_in_memory_broker is not False:
         self.broker = self.use_in_memory_broker if isinstance(self.use_in_memory_broker, InMemoryBroker) else InMemoryBroker()
         if not self.broker.is_started:
@@ -122,9 +137,16 @@ async def __aexit__(self: Tester, *exc_info) -> None:
     await self.shutdown()
     for a in reversed(self.apps):
         await a.shutdown()
+        if self.reraise_handler_errors:
+            a.remove_error_listener(self._handler_failed)
     for a, clients in self._saved_clients:
         a._kafka_clients = clients
     self._saved_clients = []
     if self.broker is not None and self.use_in_memory_broker is True:
         self.broker.stop()
     self.broker = None
+    if exc_info[0] is None:  # a handler's failure not yet raised by an assertion fails the test here
+        self._signal.raise_failure()
+
+
+Tester.__test__ = False  # pytest: a class named Test... that is not a test
