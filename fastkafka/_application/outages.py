@@ -30,7 +30,8 @@ _CONNECTION_TROUBLE = re.compile(
 # created on first use, the heartbeats of a member while its group rebalances
 _EXPECTED_CHATTER = re.compile(
     r"Group Coordinator Request failed: \[Error 15\] GroupCoordinatorNotAvailableError|is not available during auto-create initialization|"
-    r"Heartbeat failed for group \S+: generation id is not|local member_id was not recognized|OffsetCommit failed before join")
+    r"Heartbeat failed for group \S+: generation id is not|Heartbeat failed for group \S+ because it is rebalancing|"
+    r"local member_id was not recognized|OffsetCommit failed before join")
 
 
 class OutageReport(logging.Filter):
