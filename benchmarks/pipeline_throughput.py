@@ -14,7 +14,10 @@ are printed, by wall time and by this process's CPU time (steadier: the broker's
 shorter, consume-only (`consume_throughput.py`'s two contenders, imported) and a produce-only loop outside any
 handler (`await to_x(...)` against `send_and_wait`: both wait for each acknowledgement). Asserts nothing.
 
-    python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only]
+    python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only] [--metrics]
+
+With --metrics the FastKafka app is measured with Prometheus metrics (`app.metrics = PrometheusMetrics()`): the cost of
+timing each handler call and counting each send.
 """
 import asyncio
 import statistics
@@ -29,8 +32,10 @@ from pydantic import BaseModel
 import consume_throughput  # the sibling benchmark: its Event model, payloads and consume-only contenders
 from consume_throughput import Event
 from fastkafka import FastKafka, KafkaEvent
+from fastkafka._application.metrics import PrometheusMetrics
 from fastkafka.testing import ApacheKafkaBroker
 
+WITH_METRICS = False
 IN_TOPIC, OUT_TOPIC, PRODUCE_TOPIC = "pipeline-in", "pipeline-out", "produce-only"
 PARTITIONS = 4
 WARM_UP = 20_000  # messages in the warm-up round (at most MESSAGES)
@@ -145,6 +150,8 @@ async def with_fastkafka(bootstrap_servers: str, count: int) -> Rate:
     host, port = bootstrap_servers.rsplit(":", 1)
     app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}})
     app.set_kafka_broker("local")
+    if WITH_METRICS:
+        app.metrics = PrometheusMetrics()
 
     @app.consumes(topic=IN_TOPIC, group_id=fresh_group(), auto_offset_reset="earliest", auto_commit_interval_ms=1000)
     async def on_pipeline_in(event: Event):
@@ -258,6 +265,7 @@ async def main(count: int, rounds: int, consume_only: bool, produce_only: bool) 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
+    WITH_METRICS = "--metrics" in arguments
     numbers = [a for a in arguments if a.isdigit()]
     asyncio.run(main(int(numbers[0]) if numbers else 200_000, int(numbers[1]) if len(numbers) > 1 else 3,
                      "--no-consume-only" not in arguments, "--no-produce-only" not in arguments))

@@ -29,6 +29,7 @@ from fastcore.meta import delegates
 from pydantic import BaseModel
 
 from .._components.codecs import Decoder, Encoder, decoder_for, encoder_for
+from .metrics import NoMetrics
 from .outages import outage_report
 from .._components.logger import show_in_notebook
 from .._consuming.dispatch import check_concurrency
@@ -334,6 +335,7 @@ class FastKafka:
         self._lifespan_context: Optional[AbstractAsyncContextManager] = None
         self._outage_watch: Optional[asyncio.Task] = None
         self._error_listeners: List[Callable[[BaseException, Any, str], None]] = []
+        self.metrics = NoMetrics()  # PrometheusMetrics() (see the metrics notebook) before startup to measure the app
         # The factories of the Kafka clients: aiokafka's, or an InMemoryBroker's (`broker.clients`) under the Tester.
         self._kafka_clients: Tuple[Callable[..., Any], Callable[..., Any]] = (AIOKafkaProducer, AIOKafkaConsumer)
 
@@ -604,6 +606,7 @@ async def startup(self: FastKafka) -> None:
         servers = self.bootstrap_servers
         producer_class, consumer_class = self._kafka_clients
         for registered in self._producers:
+            registered.sender.count_with(self.metrics)
             registered.sender.attach(self._shared_producers.producer_for(
                 {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}, producer_class))
         dead_letter_producers = {
@@ -623,7 +626,8 @@ async def startup(self: FastKafka) -> None:
             policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff,
                                  dead_letter=_dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic)
                                  if registered.dead_letter_topic is not None else None)
-            consumer_loop = ConsumerLoop(consumer, registered.decode, registered.handler(self._signal), handler_is_async=registered.is_async,
+            handler = self.metrics.timed_handler(registered.handler(self._signal), registered.name, registered.topic, registered.is_async)
+            consumer_loop = ConsumerLoop(consumer, registered.decode, handler, handler_is_async=registered.is_async,
                                          name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
                                          max_concurrency=registered.max_concurrency, ordering=registered.ordering,
                                          on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
@@ -636,6 +640,7 @@ async def startup(self: FastKafka) -> None:
                     raise await _connection_failure(config, e) from e
                 raise
             self._running.append((registered, consumer, consumer_loop))
+            self.metrics.watch_consumer(registered.name, registered.topic, consumer_loop, consumer)
             consumer_loop.start()
         loop = asyncio.get_running_loop()
         self._background_tasks = [loop.create_task(function(), name=f"fastkafka background {function.__name__}") for function in self._background]

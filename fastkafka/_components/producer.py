@@ -159,7 +159,7 @@ class Handling:
 
 handling: ContextVar[Optional[Handling]] = ContextVar("fastkafka_handling", default=None)
 
-# %% ../../nbs/20_Producer.ipynb #b7129415
+# %% ../../nbs/20_Producer.ipynb #dd2edfa0
 class Sender:
     "Sends the values one `@produces` function returns to its topic"
 
@@ -176,6 +176,10 @@ class Sender:
 
     def detach(self) -> None:
         self.producer, self.loop, self._loop_thread = None, None, None
+
+    def count_with(self, metrics: Any) -> None:
+        "Let `metrics` count the sends (the app's `NoMetrics` leaves `send` as it is)"
+        self.send = metrics.counted_send(Sender.send.__get__(self), self.function_name, self.topic)
 
     def _not_started(self) -> RuntimeError:
         return RuntimeError(f"{self.function_name}() was called before the app started: start it first (`async with app:` or `await app.startup()`)")

@@ -114,6 +114,10 @@ class Dispatch:
         "Whether to leave `tp`'s records in hand now (only asked when `interrupted`)"
         return self.stopping or tp in self.revoked
 
+    def in_flight(self) -> int:
+        "Records started and not done (with `max_concurrency` > 1; one at a time, the figure is not kept: 0)"
+        return 0
+
     async def wait_for_room(self) -> None:
         "Return when the loop may fetch again (backpressure)"
 

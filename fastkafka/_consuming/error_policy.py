@@ -50,6 +50,7 @@ class Failures:
         self.policy, self.name, self.on_error = policy, name, on_error
         self.shown_in_full, self.summary_interval = shown_in_full, summary_interval
         self.stopping = False  # set when the consumer stops: retries end, their records stay uncommitted
+        self.given_up = self.retried = self.dead_lettered = 0  # counts, for the metrics
         self._kinds: dict = {}  # (stage, error type) -> [logged in full, held back since the last count, when that count was logged]
 
     def log(self, stage: str, record: Any, error: BaseException, what: str) -> None:
@@ -82,10 +83,13 @@ class Failures:
         "Skip or dead-letter a record that failed for good; False if dead-lettering failed (then it must be read again)"
         if self.policy.dead_letter is None:
             self.log(stage, record, error, "skipped")
+            self.given_up += 1
             return True
         self.log(stage, record, error, "dead-lettering")
         try:
             await self.policy.dead_letter(record, stage, error, attempts)
+            self.given_up += 1
+            self.dead_lettered += 1
             return True
         except Exception as e:
             logger.error("%s: dead-lettering the message at topic %s, partition %d, offset %d failed: %r; it will be read again",
@@ -105,6 +109,7 @@ class Failures:
             self.log(stage, record, error, f"retrying (up to {policy.retries} more times)")
         while not self.stopping and (is_transient(error) or attempts <= policy.retries):
             await asyncio.sleep(delay)  # the backoff
+            self.retried += 1
             if not is_transient(error):
                 attempts += 1
             try:

@@ -49,6 +49,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
             consumer, self.deliveries, self._resolve_lost_output, name=name, interval_ms=commit_interval_ms or 1000)
         self.dispatch = dispatcher(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=self.commits,
                                    failures=self.failures, deliveries=self.deliveries, max_concurrency=max_concurrency, ordering=ordering)
+        self.consumed = 0  # records fetched, counted per batch (for the metrics)
         self._task: Optional[asyncio.Task] = None
         self._stopping = False
         self._waiting = False  # in getmany or waiting for room: where stop() may cancel the loop
@@ -92,6 +93,7 @@ async def _run(self: ConsumerLoop) -> None:
             self._waiting = False
         try:
             if batches:
+                self.consumed += sum(map(len, batches.values()))
                 await dispatch.dispatch(batches)
             commits.prune()
             if commits.too_many_pending():

@@ -118,7 +118,18 @@ def run_worker(app_path: str, kafka_broker: Optional[str], stop_timeout: float =
     app = load_app(app_path, kafka_broker)  # first: an app that configures logging on import keeps its configuration
     configure_logging(os.environ.get("FASTKAFKA_LOG_LEVEL", "INFO"), os.environ.get("FASTKAFKA_LOG_FORMAT", "text"),
                       worker=os.environ.get("FASTKAFKA_WORKER_ID"))
+    if os.environ.get("FASTKAFKA_METRICS_PORT"):
+        _serve_metrics(app, os.environ.get("FASTKAFKA_METRICS_BIND", "127.0.0.1"),
+                       int(os.environ["FASTKAFKA_METRICS_PORT"]) + int(os.environ.get("FASTKAFKA_WORKER_ID", "0")))
     asyncio.run(_serve(app, stop_timeout, supervisor_pid))
+
+
+def _serve_metrics(app: FastKafka, bind: str, port: int) -> None:
+    "Measure `app` and serve its metrics for Prometheus on bind:port (a daemon thread of prometheus-client's)"
+    from fastkafka._application.metrics import PrometheusMetrics, _prometheus
+    app.metrics = PrometheusMetrics()
+    _prometheus().start_http_server(port, addr=bind, registry=app.metrics.registry)
+    logger.info("Metrics for Prometheus on http://%s:%d/metrics", bind, port)
 
 # %% ../../nbs/80_Run.ipynb #5facc8f2
 #| eval: false
@@ -147,16 +158,23 @@ def _reap_orphans(workers: List[subprocess.Popen]) -> None:
 
 
 def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional[str] = None, stop_timeout: float = STOP_TIMEOUT,
-                         log_level: str = "INFO", log_format: str = "text") -> int:
-    "Run `app_path` in `num_workers` processes until SIGINT/SIGTERM; returns the exit code (0: all workers stopped cleanly)"
+                         log_level: str = "INFO", log_format: str = "text", metrics_port: Optional[int] = None, metrics_bind: str = "127.0.0.1") -> int:
+    """Run `app_path` in `num_workers` processes until SIGINT/SIGTERM; returns the exit code (0: all workers stopped cleanly).
+    With `metrics_port`, worker i serves Prometheus metrics on metrics_bind:metrics_port+i"""
     check_log_options(log_level, log_format)
+    if metrics_port is not None:
+        from fastkafka._application.metrics import _prometheus
+        _prometheus()  # ImportError naming the extra, before any worker starts
+        if not 0 < metrics_port < 65536 - num_workers:
+            raise ValueError(f"--metrics-port must leave room for {num_workers} port(s) below 65536, not {metrics_port}")
     if num_workers < 1:
         raise ValueError(f"--num-workers must be at least 1, not {num_workers}")
     if not stop_timeout > 0:
         raise ValueError(f"--stop-timeout must be a positive number of seconds, not {stop_timeout}")
     load_app(app_path, kafka_broker)  # fail here, clearly, rather than in every worker
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), *filter(None, [os.environ.get("PYTHONPATH")])]),
-                   "PYTHONUNBUFFERED": "1", "FASTKAFKA_LOG_LEVEL": log_level, "FASTKAFKA_LOG_FORMAT": log_format}
+                   "PYTHONUNBUFFERED": "1", "FASTKAFKA_LOG_LEVEL": log_level, "FASTKAFKA_LOG_FORMAT": log_format,
+                   "FASTKAFKA_METRICS_PORT": str(metrics_port or ""), "FASTKAFKA_METRICS_BIND": metrics_bind}
     workers: List[subprocess.Popen] = []
     relays = []
     stopping = threading.Event()
