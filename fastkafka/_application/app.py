@@ -760,6 +760,33 @@ def _banner(self: FastKafka) -> str:
 
 
 @patch
+def stats(self: FastKafka) -> dict:
+    """A snapshot of what the running app did so far, per consumer and producer: records consumed, given up (skipped
+    or dead-lettered), retried, dead-lettered, in flight, and the lag of each partition (records after the last one
+    handled, up to the broker's high watermark); handled and produced when the app has metrics (`app.metrics`)"""
+    consumers = []
+    for registered, consumer, consumer_loop in self._running:
+        lag = {}
+        for tp in sorted(consumer.assignment()):
+            highwater = consumer.highwater(tp) if hasattr(consumer, "highwater") else None
+            handled = consumer_loop.commits.handled.get(tp)
+            lag[tp.partition] = max(0, highwater - handled) if highwater is not None and handled is not None else None
+        failures = consumer_loop.failures
+        consumers.append({"consumer": registered.name, "topic": registered.topic, "consumed": consumer_loop.consumed,
+                          "given_up": failures.given_up, "retried": failures.retried, "dead_lettered": failures.dead_lettered,
+                          "in_flight": consumer_loop.dispatch.in_flight(), "lag": lag})
+    producers = [{"producer": registered.name, "topic": registered.topic} for registered in self._producers]
+    return {"consumers": consumers, "producers": producers}
+
+
+@patch
+def monitor(self: FastKafka, interval: float = 1.0) -> Any:
+    "In Jupyter: a live table of the app's consumers and producers, refreshed every `interval` seconds (see the monitor notebook)"
+    from fastkafka._application.monitor import Monitor  # imported here: the monitor builds on this module
+    return Monitor(self, interval).show()
+
+
+@patch
 def add_error_listener(self: FastKafka, listener: Callable[[BaseException, Any, str], None]) -> None:
     """Call `listener(error, record, stage)` whenever a message of this app fails (decoding, a handler, or the delivery
     of what a handler produced), before the error policy handles it. The Tester uses it to fail the test"""
