@@ -84,18 +84,27 @@ class Dispatch:
 
     async def _retry(self, tp: TopicPartition, record: Any, error: BaseException) -> None:
         resume_at = record.offset  # read again from the failed record unless it is done below
+        retry = asyncio.current_task()
         try:
             if await self.failures.retry(record, self.handler_stage, error, lambda: self.call(record)):
                 self.commits.done(tp, record.offset + 1)
                 resume_at = record.offset + 1
         finally:
-            self.held.pop(tp, None)
+            mine = self.held.get(tp) is retry  # not when forgotten: the partition was sent back, or taken away
+            if mine:
+                del self.held[tp]
             if tp in self.consumer.assignment():
-                self.consumer.seek(tp, resume_at)
+                if mine:
+                    self.consumer.seek(tp, resume_at)
                 self.consumer.resume(tp)
 
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
-        "The partitions were revoked or rewound: their records in hand are dropped (their next owner reads them again)"
+        """The partitions were revoked or rewound: their records in hand are dropped (their next owner reads them
+        again), and so are their retries: a retry that ended later would send its partition past the rewind"""
+        for tp in partitions:
+            retry = self.held.pop(tp, None)
+            if retry is not None:
+                retry.cancel()
         self.revoked.update(partitions)
         self.interrupted = True
 

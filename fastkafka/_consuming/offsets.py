@@ -158,6 +158,8 @@ class Commits:
         assigned = self.consumer.assignment()
         for tp, offset in rewinds.items():
             if tp in assigned:
+                # Never forward: a late failure from before an earlier rewind must not skip what that rewind re-reads
+                offset = min(offset, self.handled.get(tp, offset))
                 self.consumer.seek(tp, offset)
                 self.handled[tp] = offset
         return list(rewinds)
