@@ -34,10 +34,10 @@ from aiokafka.errors import KafkaError
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-# %% ../../nbs/00_Local_Kafka.ipynb #b7293780
+# %% ../../nbs/00_Local_Kafka.ipynb #c40a3abe
 logger = logging.getLogger(__name__)
 
-KAFKA_VERSION = "4.1.2"
+KAFKA_VERSION = "3.9.2"
 SCALA_VERSION = "2.13"
 MIN_JAVA_VERSION = 17
 
