@@ -640,7 +640,7 @@ async def startup(self: FastKafka) -> None:
                     raise await _connection_failure(config, e) from e
                 raise
             self._running.append((registered, consumer, consumer_loop))
-            self.metrics.watch_consumer(registered.name, registered.topic, consumer_loop, consumer)
+            self.metrics.watch_consumer(registered.name, registered.topic, consumer_loop)
             consumer_loop.start()
         loop = asyncio.get_running_loop()
         self._background_tasks = [loop.create_task(function(), name=f"fastkafka background {function.__name__}") for function in self._background]
@@ -766,15 +766,10 @@ def stats(self: FastKafka) -> dict:
     handled, up to the broker's high watermark); handled and produced when the app has metrics (`app.metrics`)"""
     consumers = []
     for registered, consumer, consumer_loop in self._running:
-        lag = {}
-        for tp in sorted(consumer.assignment()):
-            highwater = consumer.highwater(tp) if hasattr(consumer, "highwater") else None
-            handled = consumer_loop.commits.handled.get(tp)
-            lag[tp.partition] = max(0, highwater - handled) if highwater is not None and handled is not None else None
         failures = consumer_loop.failures
         consumers.append({"consumer": registered.name, "topic": registered.topic, "consumed": consumer_loop.consumed,
                           "given_up": failures.given_up, "retried": failures.retried, "dead_lettered": failures.dead_lettered,
-                          "in_flight": consumer_loop.dispatch.in_flight(), "lag": lag})
+                          "in_flight": consumer_loop.dispatch.in_flight(), "lag": consumer_loop.lag()})
     producers = [{"producer": registered.name, "topic": registered.topic} for registered in self._producers]
     return {"consumers": consumers, "producers": producers}
 

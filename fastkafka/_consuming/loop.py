@@ -63,6 +63,15 @@ class ConsumerLoop(ConsumerRebalanceListener):
         "Swap the handler (create_mocks() does, while the app runs): from the next batch on"
         self.dispatch.handle = handle
 
+    def lag(self) -> dict:
+        "Per assigned partition: records after the last one handled, up to the high watermark (None while unknown)"
+        highwater = getattr(self.consumer, "highwater", lambda tp: None)  # an in-memory consumer has none
+        lag = {}
+        for tp in sorted(self.consumer.assignment()):
+            top, handled = highwater(tp), self.commits.handled.get(tp)
+            lag[tp.partition] = max(0, top - handled) if top is not None and handled is not None else None
+        return lag
+
     async def on_partitions_revoked(self, revoked) -> None:
         "A rebalance takes partitions away: commit what is done of them, forget what is in flight"
         await self.commits.revoked(revoked)

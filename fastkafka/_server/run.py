@@ -126,9 +126,9 @@ def run_worker(app_path: str, kafka_broker: Optional[str], stop_timeout: float =
 
 def _serve_metrics(app: FastKafka, bind: str, port: int) -> None:
     "Measure `app` and serve its metrics for Prometheus on bind:port (a daemon thread of prometheus-client's)"
-    from fastkafka._application.metrics import PrometheusMetrics, _prometheus
+    from fastkafka._application.metrics import PrometheusMetrics  # only with --metrics-port: prometheus-client is an extra
     app.metrics = PrometheusMetrics()
-    _prometheus().start_http_server(port, addr=bind, registry=app.metrics.registry)
+    app.metrics.serve(bind, port)
     logger.info("Metrics for Prometheus on http://%s:%d/metrics", bind, port)
 
 # %% ../../nbs/80_Run.ipynb #5facc8f2
@@ -163,8 +163,8 @@ def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional
     With `metrics_port`, worker i serves Prometheus metrics on metrics_bind:metrics_port+i"""
     check_log_options(log_level, log_format)
     if metrics_port is not None:
-        from fastkafka._application.metrics import _prometheus
-        _prometheus()  # ImportError naming the extra, before any worker starts
+        from fastkafka._application.metrics import require_prometheus
+        require_prometheus()  # ImportError naming the extra, before any worker starts
         if not 0 < metrics_port < 65536 - num_workers:
             raise ValueError(f"--metrics-port must leave room for {num_workers} port(s) below 65536, not {metrics_port}")
     if num_workers < 1:
