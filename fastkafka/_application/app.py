@@ -28,14 +28,15 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 from pydantic import BaseModel
 
-from .._components.codecs import Decoder, Encoder, decoder_for, encoder_for
+from .._components.codecs import Codec, Decoder, Encoder, decoding_codec, encoding_codec
 from .metrics import NoMetrics
 from .outages import outage_report
 from .._components.logger import show_in_notebook
 from .._consuming.dispatch import check_concurrency
 from .._consuming.error_policy import ErrorPolicy
 from .._consuming.loop import ConsumerLoop
-from .._components.producer import KafkaEvent, Sender, SharedProducers
+from .._consuming.record import EventMetadata
+from .._components.producer import KafkaEvent, Sender, SharedProducers, handling
 
 # %% ../../nbs/40_App.ipynb #f38cd09d
 logger = logging.getLogger(__name__)
@@ -115,31 +116,61 @@ def _hints(function: Callable) -> dict:
         raise ValueError(f"The type hints of {function.__name__}() cannot be resolved: {e}") from e
 
 
-def _message_type(function: Callable) -> Type[BaseModel]:
-    "The pydantic model a consumer's first parameter is annotated with"
+def _list_of(hint: Any) -> Any:
+    "The element type of `List[X]` / `list[X]`, else None"
+    return typing.get_args(hint)[0] if typing.get_origin(hint) in (list, List) and typing.get_args(hint) else None
+
+
+def _is_model(hint: Any) -> bool:
+    return inspect.isclass(hint) and issubclass(hint, BaseModel)
+
+
+def _message_type(function: Callable) -> Tuple[Type[BaseModel], bool, bool]:
+    """What a consumer's parameters declare: the pydantic model of its messages, whether it takes a list of them (a
+    batch consumer), and whether it takes their `EventMetadata` as a second parameter"""
     name = function.__name__
     parameters = list(inspect.signature(function).parameters.values())
-    how = f"declare it as e.g. `async def {name}(msg: MyModel)` with MyModel a pydantic BaseModel"
-    if not parameters or parameters[0].kind not in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+    how = (f"declare it as e.g. `async def {name}(msg: MyModel)` with MyModel a pydantic BaseModel, or `(msgs: List[MyModel])` "
+           "for batches, optionally with a second parameter `meta: EventMetadata` (`List[EventMetadata]` for batches)")
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if not parameters or parameters[0].kind not in positional:
         raise ValueError(f"@consumes() on {name}(): it must take the message as its first parameter; {how}")
-    hint = _hints(function).get(parameters[0].name)
+    hints = _hints(function)
+    hint = hints.get(parameters[0].name)
     if hint is None:
         raise ValueError(f"@consumes() on {name}(): the message parameter {parameters[0].name!r} has no type hint; {how}")
-    if not (inspect.isclass(hint) and issubclass(hint, BaseModel)):
+    element = _list_of(hint)
+    batch = element is not None
+    model = element if batch else hint
+    if not _is_model(model):
         raise ValueError(f"@consumes() on {name}(): the message parameter {parameters[0].name!r} is annotated with {hint!r}, "
-                         f"which is not a pydantic BaseModel; {how}")
-    return hint
+                         f"which is not a pydantic BaseModel or a list of one; {how}")
+    required = [p for p in parameters[1:] if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    with_metadata = bool(parameters[1:]) and parameters[1].kind in positional and parameters[1].name in hints and (
+        hints[parameters[1].name] is EventMetadata or _list_of(hints[parameters[1].name]) is EventMetadata)
+    if with_metadata:
+        meta_hint = hints[parameters[1].name]
+        if batch != (meta_hint is not EventMetadata):
+            wanted = "List[EventMetadata]" if batch else "EventMetadata"
+            raise ValueError(f"@consumes() on {name}(): a {'batch' if batch else 'per-message'} consumer gets its metadata as "
+                             f"{wanted}, not {meta_hint!r}; annotate {parameters[1].name!r} with {wanted}")
+        required = required[1:]
+    if required:
+        raise ValueError(f"@consumes() on {name}(): parameter {required[0].name!r} cannot be given: a consumer is called with the "
+                         f"message and, if annotated so, its metadata; {how}")
+    return model, batch, with_metadata
 
 
-def _return_type(function: Callable) -> Any:
-    "A producer's return annotation: a pydantic model, or KafkaEvent[model]"
+def _return_type(function: Callable) -> Tuple[Any, Type[BaseModel]]:
+    "A producer's return annotation (a pydantic model, KafkaEvent[model], or a list of either), and the model it sends"
     name = function.__name__
     hint = _hints(function).get("return")
-    model = typing.get_args(hint)[0] if typing.get_origin(hint) is KafkaEvent and typing.get_args(hint) else hint
-    if not (inspect.isclass(model) and issubclass(model, BaseModel)):
-        raise ValueError(f"@produces() on {name}(): it must declare what it returns, a pydantic model or KafkaEvent[model] "
-                         f"(e.g. `async def {name}(...) -> MyModel`), not {hint!r}")
-    return hint
+    one = _list_of(hint) or hint
+    model = typing.get_args(one)[0] if typing.get_origin(one) is KafkaEvent and typing.get_args(one) else one
+    if not _is_model(model):
+        raise ValueError(f"@produces() on {name}(): it must declare what it returns, a pydantic model, KafkaEvent[model] or a "
+                         f"list of either (e.g. `async def {name}(...) -> MyModel`), not {hint!r}")
+    return hint, model
 
 
 @dataclass(eq=False)
@@ -160,16 +191,21 @@ class _Registered:
 class _Consumer(_Registered):
     message_type: Type[BaseModel] = BaseModel
     decoder: Union[str, Decoder] = "json"
+    codec: Optional[Codec] = None
     decode: Callable[[bytes], Any] = None
     retries: int = 0
     retry_backoff: float = 0.1
     dead_letter_topic: Optional[str] = None
     max_concurrency: int = 1
     ordering: str = "key"
+    batch: bool = False  # the function takes a list of messages
+    with_metadata: bool = False  # ... and their EventMetadata as a second parameter
 
     def handler(self, signal: "_CallSignal") -> Callable:
-        "The function the consumer loop calls: the user's, observed by its mock when there is one"
+        "The function the consumer loop calls: the user's (given its metadata if it asks), observed by its mock when there is one"
         function, mock = self.function, self.mock
+        if self.with_metadata:
+            function = _given_metadata(function, self.batch)
         if mock is None:
             return function
         if self.is_async:
@@ -189,10 +225,25 @@ class _Consumer(_Registered):
         return observed
 
 
+def _given_metadata(function: Callable, batch: bool) -> Callable:
+    "`function(message)` calling `function(message, metadata)`: the metadata of the record (or batch) in hand"
+    if batch:
+        def given(messages):
+            return function(messages, [EventMetadata.of(record) for record in handling.get().record.records])
+        return given
+    of, get = EventMetadata.of, handling.get
+
+    def given(message):  # for an async function it returns the coroutine: one frame less per message
+        return function(message, of(get().record))
+    return given
+
+
 @dataclass(eq=False)
 class _Producer(_Registered):
     return_type: Any = None
+    model: Type[BaseModel] = BaseModel  # the model it sends (unwrapped from a list and a KafkaEvent)
     encoder: Union[str, Encoder] = "json"
+    codec: Optional[Codec] = None
     sender: Sender = None
     decorated: Optional[Callable] = None  # what @produces returned: the function users call
 
@@ -410,7 +461,8 @@ def consumes(
         check_concurrency(max_concurrency, ordering, f"@consumes() on {function.__name__}()")
         if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
             raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
-        message_type = _message_type(function)
+        message_type, batch, with_metadata = _message_type(function)
+        codec = decoding_codec(decoder, message_type)
         consumed = _topic_of(function, topic, prefix, "consumes")
         dead_letters = f"{consumed}.dlq" if dead_letter_topic is True else dead_letter_topic or None
         if dead_letters is not None and (not _TOPIC_NAME.fullmatch(dead_letters) or dead_letters == consumed):
@@ -418,8 +470,8 @@ def consumes(
         self._consumers.append(_Consumer(
             function=function, topic=consumed, kafka_kwargs=dict(kwargs),
             is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
-            decode=decoder_for(decoder, message_type), retries=retries, retry_backoff=retry_backoff,
-            dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering))
+            codec=codec, decode=codec.decode, retries=retries, retry_backoff=retry_backoff,
+            dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata))
         return function
     return register
 
@@ -427,18 +479,20 @@ def consumes(
 FastKafka.consumes.__doc__ = """Decorator registering the function called with each message received on a topic.
 
 It is also what registers the topic for the AsyncAPI specification and documentation. The message parameter's
-pydantic type hint decides how messages are decoded. Async functions run on the event loop; plain functions run in
-a worker thread, never blocking the loop. Several functions may consume the same topic.
+pydantic type hint decides how messages are decoded; annotated `List[Model]`, the function is called once per fetch
+with all its messages (a batch). A second parameter annotated `EventMetadata` (`List[EventMetadata]` for a batch)
+gets each message's topic, partition, offset, timestamp, key and headers. Async functions run on the event loop;
+plain functions run in a worker thread, never blocking the loop. Several functions may consume the same topic.
 
 Parameters:
 
 - `topic`: Kafka topic that the consumer will subscribe to and execute the decorated function when it receives a message from the topic, default: None. If the topic is not specified, topic name will be inferred from the decorated function name by stripping the defined prefix
-- `decoder`: Decoder to use to decode messages consumed from the topic, default: json. By default, pydantic validates the JSON bytes straight into the model. It also accepts a custom decoder function `(raw_bytes, model_class) -> message`
+- `decoder`: Decoder to use to decode messages consumed from the topic, default: json. By default, pydantic validates the JSON bytes straight into the model; "avro" reads schemaless Avro written with the schema derived from the model (the `avro` extra: `pip install "fastkafka[avro]"`). It also accepts a custom decoder function `(raw_bytes, model_class) -> message`, or a `Codec` (both directions, so the Tester can send to the topic in its format)
 - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "on_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
 - `retries`: how many more times a failing handler is called, with exponential backoff, before its message is given up, default: 0. While a message is retried, its partition waits; the other partitions go on
 - `retry_backoff`: seconds before the first retry, doubled after each (at most 30 s), default: 0.1
 - `dead_letter_topic`: where given-up messages (decoding failed, the handler failed every attempt, or what it produced could not be delivered) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
-- `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time)
+- `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of partitions no other running batch has
 - `ordering`: with `max_concurrency` > 1, which messages are handled one after another: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
 
 Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
@@ -455,7 +509,7 @@ Exceptions:
 
 - ValueError: for a topic that cannot be inferred or is invalid, a message parameter without a pydantic type hint, an unknown decoder or keyword argument"""
 
-# %% ../../nbs/40_App.ipynb #09ee212e
+# %% ../../nbs/40_App.ipynb #08e070c4
 @patch
 @delegates(AIOKafkaProducer)
 def produces(
@@ -468,11 +522,12 @@ def produces(
 ) -> Callable[[Callable], Callable]:
     def register(function: Callable) -> Callable:
         _check_kafka_kwargs(kwargs, _PRODUCER_PARAMETERS, f"@produces() on {function.__name__}()", "AIOKafkaProducer")
-        return_type = _return_type(function)
+        return_type, model = _return_type(function)
+        codec = encoding_codec(encoder, model)
         registered = _Producer(
             function=function, topic=_topic_of(function, topic, prefix, "produces"), kafka_kwargs=dict(kwargs),
-            is_async=inspect.iscoroutinefunction(function), return_type=return_type, encoder=encoder)
-        registered.sender = sender = Sender(registered.topic, encoder_for(encoder), function.__name__)
+            is_async=inspect.iscoroutinefunction(function), return_type=return_type, model=model, encoder=encoder, codec=codec)
+        registered.sender = sender = Sender(registered.topic, codec.encode, function.__name__, model)
         signal = self._signal
         if registered.is_async:
             @functools.wraps(function)
@@ -501,18 +556,18 @@ def produces(
         return produce
     return register
 
-# %% ../../nbs/40_App.ipynb #b631415d
+# %% ../../nbs/40_App.ipynb #adea05f8
 FastKafka.produces.__doc__ = """Decorator making every call of the function send the value it returns to a topic.
 
-The function returns a pydantic model, or `KafkaEvent[Model]` to give the message key; the caller still gets the
-value back. It is also what registers the topic for the AsyncAPI specification and documentation. Async and plain
+The function returns a pydantic model, or `KafkaEvent[Model]` to give the message key and headers, or a list of
+either (sent in per-partition batches, in list order); the caller still gets the value back. It is also what registers the topic for the AsyncAPI specification and documentation. Async and plain
 functions both work; a plain function called from a coroutine does not block the event loop. Producers with equal
 settings share one AIOKafkaProducer.
 
 Parameters:
 
 - `topic`: Kafka topic that the producer will send returned values from the decorated function to, default: None. If the topic is not specified, topic name will be inferred from the decorated function name by stripping the defined prefix
-- `encoder`: Encoder to use to encode messages before sending it to topic, default: json. By default, it converts the pydantic model to a JSON string encoded as UTF-8 bytes. It also accepts a custom encoder function `(model) -> bytes`
+- `encoder`: Encoder to use to encode messages before sending it to topic, default: json. By default, it converts the pydantic model to a JSON string encoded as UTF-8 bytes; "avro" writes schemaless Avro with the schema derived from the model (the `avro` extra). It also accepts a custom encoder function `(model) -> bytes`, or a `Codec`
 - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "to_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
 
 AIOKafkaProducer parameters for this producer (they override the app-wide ones):
@@ -607,8 +662,8 @@ async def startup(self: FastKafka) -> None:
         producer_class, consumer_class = self._kafka_clients
         for registered in self._producers:
             registered.sender.count_with(self.metrics)
-            registered.sender.attach(self._shared_producers.producer_for(
-                {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}, producer_class))
+            config = {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}
+            registered.sender.attach(self._shared_producers.producer_for(config, producer_class), config.get("partitioner"))
         dead_letter_producers = {
             id(registered): self._shared_producers.producer_for(
                 {**self._producer_defaults, "bootstrap_servers": registered.kafka_kwargs.get("bootstrap_servers", servers)}, producer_class)
@@ -629,7 +684,7 @@ async def startup(self: FastKafka) -> None:
             handler = self.metrics.timed_handler(registered.handler(self._signal), registered.name, registered.topic, registered.is_async)
             consumer_loop = ConsumerLoop(consumer, registered.decode, handler, handler_is_async=registered.is_async,
                                          name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
-                                         max_concurrency=registered.max_concurrency, ordering=registered.ordering,
+                                         max_concurrency=registered.max_concurrency, ordering=registered.ordering, batch=registered.batch,
                                          on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
             consumer.subscribe([registered.topic], listener=consumer_loop)
             try:
@@ -751,8 +806,9 @@ def _banner(self: FastKafka) -> str:
     for registered, consumer, consumer_loop in self._running:
         group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
         decoder = registered.decoder if isinstance(registered.decoder, str) else getattr(registered.decoder, "__name__", "custom")
+        how = "batches" if registered.batch else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None)
         lines.append(f"  consumes {registered.topic!r} with {registered.name}() (group {group}, decoder {decoder}, "
-                     f"max_concurrency {registered.max_concurrency}" + (f", ordering {registered.ordering}" if registered.max_concurrency > 1 else "") + ")")
+                     f"max_concurrency {registered.max_concurrency}" + (f", {how}" if how else "") + ")")
     for registered in self._producers:
         encoder = registered.encoder if isinstance(registered.encoder, str) else getattr(registered.encoder, "__name__", "custom")
         lines.append(f"  produces {registered.topic!r} from {registered.name}() (encoder {encoder})")

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['logger', 'ORDERINGS', 'Dispatch', 'SequentialDispatch', 'SequentialSyncDispatch', 'ConcurrentDispatch',
-           'check_concurrency', 'dispatcher']
+           'check_concurrency', 'record_dispatcher']
 
 # %% ../../nbs/33_Dispatch.ipynb #9b43ac9d
 import asyncio
@@ -57,23 +57,33 @@ class Dispatch:
         "Handle (or start handling) one fetched batch"
         raise NotImplementedError
 
-    async def call(self, record: Any) -> None:
-        "Decode `record` and run the handler on it once more; returns once its output is acknowledged"
-        message = self.decode(record.value)
-        deliveries = Deliveries()
-        current = Handling(deliveries, record)
+    def decoded(self, record: Any) -> Any:
+        "What the handler is called with for `record`"
+        return self.decode(record.value)
+
+    async def invoke(self, argument: Any, current: Handling, executor: Any = None) -> None:
+        "Run the handler on `argument` with `current` as its handling context (a sync handler in a worker thread)"
         if self.handler_is_async:
             token = handling.set(current)
             try:
-                await self.handle(message)
+                await self.handle(argument)
             finally:
                 handling.reset(token)
         else:
             context = contextvars.copy_context()
             context.run(handling.set, current)
-            await asyncio.get_running_loop().run_in_executor(None, context.run, self.handle, message)
+            await asyncio.get_running_loop().run_in_executor(executor, context.run, self.handle, argument)
+
+    async def call(self, record: Any) -> None:
+        "Decode `record` and run the handler on it once more; returns once its output is acknowledged"
+        deliveries = Deliveries()
+        await self.invoke(self.decoded(record), Handling(deliveries, record))
         for delivery, _ in deliveries.take():
             await delivery
+
+    async def give_up(self, record: Any, stage: str, error: BaseException, attempts: int = 1) -> bool:
+        "Skip or dead-letter `record` by the policy; False if it must be read again (dead-lettering failed)"
+        return await self.failures.give_up(record, stage, error, attempts)
 
     def hold(self, tp: TopicPartition, record: Any, error: BaseException) -> None:
         "Retry a failed record in the background; its partition waits (paused), the others go on"
@@ -386,9 +396,9 @@ def check_concurrency(max_concurrency: Any, ordering: Any, where: str) -> None:
                          f"(the same key in order, one per partition, or any order), got {ordering!r}")
 
 
-def dispatcher(*args, max_concurrency: int = 1, ordering: str = "key", **kwargs) -> Dispatch:
-    "The dispatcher for a consumer: sequential (async or sync handler) or concurrent; takes `Dispatch`'s arguments"
-    check_concurrency(max_concurrency, ordering, "dispatcher()")
+def record_dispatcher(*args, max_concurrency: int = 1, ordering: str = "key", **kwargs) -> Dispatch:
+    "The dispatcher for a per-record consumer: sequential (async or sync handler) or concurrent; takes `Dispatch`'s arguments"
+    check_concurrency(max_concurrency, ordering, "record_dispatcher()")
     if max_concurrency > 1:
         return ConcurrentDispatch(*args, max_concurrency=max_concurrency, ordering=ordering, **kwargs)
     return (SequentialDispatch if kwargs["handler_is_async"] else SequentialSyncDispatch)(*args, **kwargs)

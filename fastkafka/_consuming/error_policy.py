@@ -99,8 +99,10 @@ class Failures:
     def will_retry(self, error: BaseException) -> bool:
         return bool(self.policy.retries) or is_transient(error)
 
-    async def retry(self, record: Any, stage: str, error: BaseException, call: Callable[[], Awaitable[None]]) -> bool:
-        "Retry `call` by the policy after its first attempt failed with `error`; True once the record is done"
+    async def retry(self, record: Any, stage: str, error: BaseException, call: Callable[[], Awaitable[None]],
+                    give_up: Optional[Callable[..., Awaitable[bool]]] = None) -> bool:
+        """Retry `call` by the policy after its first attempt failed with `error`; True once the record is done.
+        `give_up(record, stage, error, attempts)` ends it when the retries are used up (default: `self.give_up`)"""
         policy, delay, attempts = self.policy, self.policy.retry_backoff, 1
         if is_transient(error):
             logger.warning("%s: the message at topic %s, partition %d, offset %d met a transient failure (%s: %s); retrying until it succeeds",
@@ -119,4 +121,4 @@ class Failures:
                 error, delay = e, min(delay * 2, policy.max_retry_backoff)
         if self.stopping:
             return False
-        return await self.give_up(record, stage, error, attempts)
+        return await (give_up or self.give_up)(record, stage, error, attempts)

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
 from .._components.producer import Deliveries
+from .record import starts_of
 
 # %% ../../nbs/31_Offsets.ipynb #1bbb62a2
 logger = logging.getLogger(__name__)
@@ -130,11 +131,12 @@ class Commits:
                 failed.setdefault((record.topic, record.partition, record.offset), (record, error))
         again = []
         for _, (record, error) in sorted(failed.items()):
-            tp = TopicPartition(record.topic, record.partition)
-            if tp in self.rewinds and self.rewinds[tp] <= record.offset:
+            starts = starts_of(record)  # a record, or a batch of them
+            if all(tp in self.rewinds and self.rewinds[tp] <= offset for tp, offset in starts.items()):
                 continue  # read again from an earlier record anyway
             if not await self.resolve(record, error):
-                self.rewind(tp, record.offset)
+                for tp, offset in starts.items():
+                    self.rewind(tp, offset)
                 again.append((record, error))
         if again:  # one line for all of them: during an outage there can be many
             logger.warning("%s: the output of %d message(s) was not delivered (%s); they will be handled again, from %s", self.name, len(again),

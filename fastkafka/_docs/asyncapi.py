@@ -17,7 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from .._application.app import FastKafka, KafkaEvent
 
-# %% ../../nbs/60_AsyncAPI.ipynb #86a9096e
+# %% ../../nbs/60_AsyncAPI.ipynb #4f3b8d56
 _SECURITY_TYPES = {"userPassword", "apiKey", "X509", "symmetricEncryption", "asymmetricEncryption", "plain",
                    "scramSha256", "scramSha512", "gssapi", "oauth2", "openIdConnect", "http", "httpApiKey"}
 
@@ -44,7 +44,9 @@ def _example(model: Type[BaseModel]) -> Optional[dict]:
 
 
 def _payload_model(hint: Any) -> Tuple[Type[BaseModel], bool]:
-    "The model a producer sends, and whether it sends a key (KafkaEvent)"
+    "The model a producer sends (one message of a list), and whether it sends a key (KafkaEvent)"
+    if typing.get_origin(hint) in (list, typing.List):
+        hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) is KafkaEvent:
         return typing.get_args(hint)[0], True
     return hint, False
@@ -53,29 +55,32 @@ def _payload_model(hint: Any) -> Tuple[Type[BaseModel], bool]:
 def _doc(function) -> Optional[str]:
     return inspect.getdoc(inspect.unwrap(function))
 
-# %% ../../nbs/60_AsyncAPI.ipynb #fbef0ae4
+# %% ../../nbs/60_AsyncAPI.ipynb #77b5ea24
 def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
     "The AsyncAPI 3.0 document describing `app`"
-    uses = []  # (function, topic, model, action, keyed)
+    uses = []  # (function, topic, model, action, keyed, codec)
     for consumer in app._consumers:
-        uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False))
+        uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False, consumer.codec))
     for producer in app._producers:
         model, keyed = _payload_model(producer.return_type)
         if not (inspect.isclass(model) and issubclass(model, BaseModel)):
             raise ValueError(f"{producer.name}() must declare a pydantic model (or KafkaEvent[model]) as its return type to be documented")
-        uses.append((producer.function, producer.topic, model, "send", keyed))
+        uses.append((producer.function, producer.topic, model, "send", keyed, producer.codec))
 
-    models = list(dict.fromkeys(model for _, _, model, _, _ in uses))
+    models = list(dict.fromkeys(use[2] for use in uses))
     references, definitions = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     schema_name = {m: references[(m, "validation")]["$ref"].rsplit("/", 1)[1] for m in models}
 
+    def message_name(model, keyed, codec) -> str:
+        return schema_name[model] + ("_with_key" if keyed else "") + ("" if codec.name == "json" else f"_{codec.name}")
+
     messages: Dict[str, Any] = {}
-    for _, _, model, _, keyed in uses:
-        name = schema_name[model] + ("_with_key" if keyed else "")
+    for _, _, model, _, keyed, codec in uses:
+        name = message_name(model, keyed, codec)
         if name in messages:
             continue
-        message: Dict[str, Any] = {"name": name, "title": model.__name__, "contentType": "application/json",
-                                   "payload": {"$ref": f"#/components/schemas/{schema_name[model]}"}}
+        message: Dict[str, Any] = {"name": name, "title": model.__name__, "contentType": codec.content_type,
+                                   "payload": codec.payload({"$ref": f"#/components/schemas/{schema_name[model]}"})}
         if description := inspect.getdoc(model) if model.__doc__ else None:
             message["description"] = description
         if (example := _example(model)) is not None:
@@ -87,14 +92,14 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
 
     channels: Dict[str, Any] = {}
     operations: Dict[str, Any] = {}
-    for function, topic, model, action, keyed in uses:
-        message_name = schema_name[model] + ("_with_key" if keyed else "")
+    for function, topic, model, action, keyed, codec in uses:
+        name = message_name(model, keyed, codec)
         channel_id = topic
         channel = channels.setdefault(channel_id, {"address": topic, "messages": {}})
-        channel["messages"][message_name] = {"$ref": f"#/components/messages/{message_name}"}
+        channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
         operation_id = function.__name__ if function.__name__ not in operations else f"{function.__name__}_{topic}"
         operation: Dict[str, Any] = {"action": action, "channel": {"$ref": f"#/channels/{channel_id}"},
-                                     "messages": [{"$ref": f"#/channels/{channel_id}/messages/{message_name}"}]}
+                                     "messages": [{"$ref": f"#/channels/{channel_id}/messages/{name}"}]}
         if description := _doc(function):
             operation["description"] = description
         operations[operation_id] = operation

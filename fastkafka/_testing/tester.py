@@ -5,9 +5,8 @@
 # %% auto #0
 __all__ = ['topic_attribute', 'Tester']
 
-# %% ../../nbs/51_Tester.ipynb #96ec9a3f
+# %% ../../nbs/51_Tester.ipynb #bed62a0d
 import re
-import typing
 from typing import Any, Callable, Dict, List, Optional, Union
 
 from fastcore.basics import patch
@@ -15,14 +14,10 @@ from fastcore.basics import patch
 from .._application.app import FastKafka, KafkaEvent
 from .in_memory_broker import InMemoryBroker
 
-# %% ../../nbs/51_Tester.ipynb #9c16ee1b
+# %% ../../nbs/51_Tester.ipynb #9856be8d
 def topic_attribute(topic: str) -> str:
     "The attribute part for `topic` in `to_<part>`/`on_<part>`: every character not a letter, digit or underscore becomes '_'"
     return re.sub(r"[^A-Za-z0-9_]", "_", topic)
-
-
-def _model_of(return_type: Any) -> type:
-    return typing.get_args(return_type)[0] if typing.get_origin(return_type) is KafkaEvent else return_type
 
 # %% ../../nbs/51_Tester.ipynb #9f48e81c
 class Tester(FastKafka):
@@ -49,14 +44,18 @@ class Tester(FastKafka):
         self.mirrors: Dict[Callable, Any] = {}
         self._saved_clients: list = []
         self._attribute_topics: Dict[str, str] = {}
-        consumed = {(c.topic, c.message_type) for a in self.apps for c in a._consumers}
-        produced = {(p.topic, _model_of(p.return_type)) for a in self.apps for p in a._producers}
-        for topic, model in sorted(consumed, key=lambda pair: pair[0]):
-            self._mirror_consumed(topic, model)
-        for topic, model in sorted(produced, key=lambda pair: pair[0]):
-            self._mirror_produced(topic, model)
+        consumed, produced = {}, {}  # topic -> (model, codec) of the first function using it
+        for a in self.apps:
+            for c in a._consumers:
+                consumed.setdefault(c.topic, (c.message_type, c.codec))
+            for p in a._producers:
+                produced.setdefault(p.topic, (p.model, p.codec))
+        for topic, (model, codec) in sorted(consumed.items()):
+            self._mirror_consumed(topic, model, codec)
+        for topic, (model, codec) in sorted(produced.items()):
+            self._mirror_produced(topic, model, codec)
         self.create_mocks()
-        for topic, _ in produced:  # on_<topic>: the mirror consumer's mock, with awaitable assertions
+        for topic in produced:  # on_<topic>: the mirror consumer's mock, with awaitable assertions
             name = f"on_{topic_attribute(topic)}"
             setattr(self, name, getattr(self.awaited_mocks, name))
         for a in self.apps:
@@ -72,21 +71,21 @@ class Tester(FastKafka):
                              f"suffix {attribute!r}; rename one of them")
         return attribute
 
-    def _mirror_consumed(self, topic: str, model: type) -> None:
-        "`to_<topic>`: sends a model or KafkaEvent to a topic the apps consume"
+    def _mirror_consumed(self, topic: str, model: type, codec: Any) -> None:
+        "`to_<topic>`: sends a model or KafkaEvent (or a list of them) to a topic the apps consume, encoded as they decode it"
         async def send(msg):
             return msg
         send.__name__ = send.__qualname__ = f"to_{self._attribute(topic)}"
-        send.__annotations__ = {"msg": Union[model, KafkaEvent[model]], "return": model}
-        setattr(self, send.__name__, self.produces(topic=topic)(send))
+        send.__annotations__ = {"msg": Union[model, KafkaEvent[model], List[Union[model, KafkaEvent[model]]]], "return": model}
+        setattr(self, send.__name__, self.produces(topic=topic, encoder=codec)(send))
 
-    def _mirror_produced(self, topic: str, model: type) -> None:
-        "`on_<topic>`: receives what the apps send to a topic"
+    def _mirror_produced(self, topic: str, model: type, codec: Any) -> None:
+        "`on_<topic>`: receives what the apps send to a topic, decoded as they encode it"
         async def receive(msg):
             pass
         receive.__name__ = receive.__qualname__ = f"on_{self._attribute(topic)}"
         receive.__annotations__ = {"msg": model}
-        self.consumes(topic=topic, auto_offset_reset="latest")(receive)
+        self.consumes(topic=topic, decoder=codec, auto_offset_reset="latest")(receive)
 
     def _handler_failed(self, error: BaseException, record: Any, stage: str) -> None:
         "An error listener on the tested apps: the first failure makes the waiting assertion (or the exit) raise it"
