@@ -36,6 +36,7 @@ from .._consuming.dispatch import check_concurrency
 from .._consuming.error_policy import ErrorPolicy
 from .._consuming.loop import ConsumerLoop
 from .._consuming.record import EventMetadata
+from .._consuming.transactions import PartitionProducers, staged_dead_letter
 from .._components.producer import KafkaEvent, Sender, SharedProducers, handling
 
 # %% ../../nbs/40_App.ipynb #f38cd09d
@@ -199,6 +200,7 @@ class _Consumer(_Registered):
     max_concurrency: int = 1
     ordering: str = "key"
     batch: bool = False  # the function takes a list of messages
+    exactly_once: bool = False  # its outputs and offsets are committed in one transaction
     with_metadata: bool = False  # ... and their EventMetadata as a second parameter
 
     def handler(self, signal: "_CallSignal") -> Callable:
@@ -223,6 +225,19 @@ class _Consumer(_Registered):
                     mock(message)
                     signal.notify()
         return observed
+
+
+def _check_exactly_once(function: Callable, batch: bool, max_concurrency: int, config: dict) -> None:
+    "ValueError naming what keeps an exactly-once consumer from working, and the fix"
+    where = f"@consumes(exactly_once=True) on {function.__name__}()"
+    if config.get("group_id") is None:
+        raise ValueError(f"{where}: exactly once commits offsets in transactions, which needs a group_id; pass group_id=...")
+    if not inspect.iscoroutinefunction(function):
+        raise ValueError(f"{where}: exactly once needs an async handler (`async def {function.__name__}(...)`)")
+    if batch or max_concurrency != 1:
+        raise ValueError(f"{where}: exactly once handles one message at a time; remove max_concurrency and take one message, not a list")
+    if config.get("enable_auto_commit") is False:
+        raise ValueError(f"{where}: exactly once commits offsets (in transactions); remove enable_auto_commit=False")
 
 
 def _given_metadata(function: Callable, batch: bool) -> Callable:
@@ -454,6 +469,7 @@ def consumes(
     dead_letter_topic: Union[None, bool, str] = None,  # given-up messages go here (True: "<topic>.dlq"); None: skipped
     max_concurrency: int = 1,  # how many handler calls may be in flight at once
     ordering: str = "key",  # with max_concurrency > 1: "key" (same key in offset order), "partition" (one per partition) or "none"
+    exactly_once: bool = False,  # commit what the handler produces and the consumed offsets in one Kafka transaction
     **kwargs: Any,
 ) -> Callable[[Callable], Callable]:
     def register(function: Callable) -> Callable:
@@ -463,6 +479,8 @@ def consumes(
             raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
         message_type, batch, with_metadata = _message_type(function)
         codec = decoding_codec(decoder, message_type)
+        if exactly_once:
+            _check_exactly_once(function, batch, max_concurrency, {**self._consumer_defaults, **kwargs})
         consumed = _topic_of(function, topic, prefix, "consumes")
         dead_letters = f"{consumed}.dlq" if dead_letter_topic is True else dead_letter_topic or None
         if dead_letters is not None and (not _TOPIC_NAME.fullmatch(dead_letters) or dead_letters == consumed):
@@ -471,7 +489,8 @@ def consumes(
             function=function, topic=consumed, kafka_kwargs=dict(kwargs),
             is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
             codec=codec, decode=codec.decode, retries=retries, retry_backoff=retry_backoff,
-            dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata))
+            dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
+            exactly_once=exactly_once))
         return function
     return register
 
@@ -494,6 +513,7 @@ Parameters:
 - `dead_letter_topic`: where given-up messages (decoding failed, the handler failed every attempt, or what it produced could not be delivered) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
 - `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of partitions no other running batch has
 - `ordering`: with `max_concurrency` > 1, which messages are handled one after another: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
+- `exactly_once`: commit what the handler produces (through `@produces` functions) together with the consumed offsets, in one Kafka transaction per input partition every `auto_commit_interval_ms`: a `read_committed` reader of the outputs sees each exactly once, even when workers are killed. Needs a `group_id` and an async handler taking one message; reads with `isolation_level="read_committed"` unless told otherwise, default: False
 
 Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
 
@@ -677,14 +697,22 @@ async def startup(self: FastKafka) -> None:
             # At least once: FastKafka commits what was processed; aiokafka's own auto-commit would commit what was fetched.
             commit_interval_ms = (config.get("auto_commit_interval_ms", 5000)
                                   if config.get("group_id") is not None and config.get("enable_auto_commit", True) else None)
+            transactions = None
+            if registered.exactly_once:  # chained exactly-once services read only committed outputs
+                config = {"isolation_level": "read_committed", **config}
+                transactions = PartitionProducers(producer_class, {**self._producer_defaults, "bootstrap_servers": servers, "acks": "all",
+                                                                   "enable_idempotence": True}, group_id=config["group_id"], name=registered.name)
             consumer = consumer_class(**{**config, "enable_auto_commit": False})
-            policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff,
-                                 dead_letter=_dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic)
-                                 if registered.dead_letter_topic is not None else None)
+            dead_letter = None
+            if registered.dead_letter_topic is not None:
+                dead_letter = (staged_dead_letter(registered.dead_letter_topic) if registered.exactly_once
+                               else _dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic))
+            policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff, dead_letter=dead_letter)
             handler = self.metrics.timed_handler(registered.handler(self._signal), registered.name, registered.topic, registered.is_async)
             consumer_loop = ConsumerLoop(consumer, registered.decode, handler, handler_is_async=registered.is_async,
                                          name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
                                          max_concurrency=registered.max_concurrency, ordering=registered.ordering, batch=registered.batch,
+                                         transactions=transactions,
                                          on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
             consumer.subscribe([registered.topic], listener=consumer_loop)
             try:
@@ -805,12 +833,12 @@ def _banner(self: FastKafka) -> str:
     lines = [f"FastKafka app {self.title or ''!r} started on {self.bootstrap_servers}"]
     for registered, consumer, consumer_loop in self._running:
         group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
-        decoder = registered.decoder if isinstance(registered.decoder, str) else getattr(registered.decoder, "__name__", "custom")
-        how = "batches" if registered.batch else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None)
+        decoder = registered.decoder if isinstance(registered.decoder, str) else getattr(registered.decoder, "__name__", registered.codec.name)
+        how = "exactly once" if registered.exactly_once else "batches" if registered.batch else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None)
         lines.append(f"  consumes {registered.topic!r} with {registered.name}() (group {group}, decoder {decoder}, "
                      f"max_concurrency {registered.max_concurrency}" + (f", {how}" if how else "") + ")")
     for registered in self._producers:
-        encoder = registered.encoder if isinstance(registered.encoder, str) else getattr(registered.encoder, "__name__", "custom")
+        encoder = registered.encoder if isinstance(registered.encoder, str) else getattr(registered.encoder, "__name__", registered.codec.name)
         lines.append(f"  produces {registered.topic!r} from {registered.name}() (encoder {encoder})")
     return "\n".join(lines)
 

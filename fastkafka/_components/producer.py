@@ -127,7 +127,7 @@ def pace_metadata_updates(producer: Any, backoff: float) -> None:
 
     client.force_metadata_update = paced
 
-# %% ../../nbs/20_Producer.ipynb #fdc8eb65
+# %% ../../nbs/20_Producer.ipynb #9fcc5f10
 class Deliveries:
     "The delivery futures of the messages a consumer's handlers produced, each with the consumed record that produced it"
 
@@ -166,11 +166,13 @@ class Deliveries:
 
 
 class Handling:
-    "What a consumer sets while its handler runs: the record in hand, and where the deliveries its handler starts go"
-    __slots__ = ("record", "deliveries")
+    """What a consumer sets while its handler runs: the record in hand, and where the deliveries its handler starts go
+    (or, for an exactly-once consumer, the list its outputs are staged in until the handler succeeded)"""
+    __slots__ = ("record", "deliveries", "staging")
 
     def __init__(self, deliveries: Deliveries, record: Any = None):
         self.deliveries, self.record = deliveries, record
+        self.staging: Optional[list] = None
 
 
 handling: ContextVar[Optional[Handling]] = ContextVar("fastkafka_handling", default=None)
@@ -237,18 +239,26 @@ class Sender:
         producer = self.producer
         if producer is None:
             raise self._not_started()
+        current = handling.get()
+        if current is not None and current.staging is not None:
+            return self._stage(value, current.staging)
         if isinstance(value, list):
             deliveries = await self._send_batches(value)
         else:
             message, key, headers = self._unpack(value)
             deliveries = (await producer.send(self.topic, self.encode(message), key=key, headers=headers),)
-        current = handling.get()
         if current is None:
             for delivery in deliveries:
                 await delivery
         else:
             for delivery in deliveries:
                 current.deliveries.add(delivery, current.record)
+
+    def _stage(self, value: Any, staging: list) -> None:
+        "Encode `value` (or each of a list) into `staging` as (topic, value, key, headers): an exactly-once consumer sends them in its transaction"
+        for one in (value if isinstance(value, list) else (value,)):
+            message, key, headers = self._unpack(one)
+            staging.append((self.topic, self.encode(message), key, headers))
 
     async def _send_for(self, value: Any, current: Optional[Handling]) -> None:
         "`send` on behalf of a caller whose handling context is `current` (a sync caller's, which the loop does not see)"
@@ -264,6 +274,8 @@ class Sender:
         if loop is None:
             raise self._not_started()
         current = handling.get()
+        if current is not None and current.staging is not None:
+            return self._stage(value, current.staging)
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

@@ -68,7 +68,7 @@ class Commits:
         self.committed: Dict[TopicPartition, int] = {}
         self.rewinds: Dict[TopicPartition, int] = {}  # partitions to read again from an offset, applied by the loop between batches
         self.failed: List = []  # (delivery, record) found failed by `prune`, for the next commit to resolve
-        self._one_at_a_time = asyncio.Lock()
+        self.lock = asyncio.Lock()  # held by a commit; an exactly-once dispatcher holds it to add a record's outputs and offset together
         self._timer: Optional[asyncio.Task] = None
         self._early: Optional[asyncio.Task] = None
 
@@ -105,7 +105,7 @@ class Commits:
 
     async def commit(self, partitions: Optional[Iterable[TopicPartition]] = None) -> None:
         "Settle the pending deliveries, then commit what is done (of `partitions`, default all)"
-        async with self._one_at_a_time:
+        async with self.lock:
             handled = dict(self.handled)  # a copy made in one step: a sync handler's thread may be adding to it
             if partitions is not None:
                 wanted = set(partitions)
@@ -165,6 +165,9 @@ class Commits:
                 self.consumer.seek(tp, offset)
                 self.handled[tp] = offset
         return list(rewinds)
+
+    async def assigned(self, partitions: Iterable[TopicPartition]) -> None:
+        "A rebalance gave these partitions (an exactly-once consumer starts their producers)"
 
     async def revoked(self, partitions: Iterable[TopicPartition]) -> None:
         "Commit what is done of partitions a rebalance takes away, then forget them"
