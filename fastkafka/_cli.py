@@ -14,7 +14,7 @@ import typer
 from . import __version__
 from ._docs.html import generate_html_docs, install_docs_deps, serve_docs
 from ._server.run import load_app, run_fastkafka_server
-from ._testing.local_kafka import install_kafka
+from ._testing.kafka_install import install_kafka
 
 # %% ../nbs/api/CLI.ipynb #30e54ef3
 _app = typer.Typer(help="FastKafka: Kafka services the way FastAPI writes web services.", no_args_is_help=True,

@@ -7,7 +7,8 @@ __all__ = ['Tester', 'InMemoryBroker', 'ApacheKafkaBroker', 'install_kafka', 'ka
 
 # %% ../nbs/api/Testing.ipynb #45a13a85
 from ._testing.in_memory_broker import InMemoryBroker
-from ._testing.local_kafka import ApacheKafkaBroker, install_kafka, is_kafka_installed, kafka_home
+from ._testing.kafka_install import install_kafka, is_kafka_installed, kafka_home
+from ._testing.local_kafka import ApacheKafkaBroker
 from ._testing.tester import Tester
 
 _all_ = ["Tester", "InMemoryBroker", "ApacheKafkaBroker", "install_kafka", "kafka_home", "is_kafka_installed"]

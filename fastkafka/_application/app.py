@@ -115,16 +115,22 @@ App-wide defaults for every producer and consumer (a decorator's own arguments w
 
 """ + parameters_doc([name for name in {**PRODUCER_PARAMETERS, **CONSUMER_PARAMETERS} if name != "bootstrap_servers"])
 
-# %% ../../nbs/internals/40_App.ipynb #184647e5
+# %% ../../nbs/internals/40_App.ipynb #b5952d5c
 @patch
-def set_kafka_broker(self: FastKafka, kafka_broker_name: str) -> None:
-    "Select the entry of `kafka_brokers` the app connects to"
-    if kafka_broker_name not in self.kafka_brokers:
+def set_kafka_broker(self: FastKafka, kafka_broker_name: Optional[str]) -> None:
+    "Select the entry of `kafka_brokers` the app connects to (None: none, so localhost:9092)"
+    if kafka_broker_name is not None and kafka_broker_name not in self.kafka_brokers:
         options = ", ".join(repr(name) for name in self.kafka_brokers) or "none: kafka_brokers is empty"
         raise ValueError(f"Unknown kafka broker name {kafka_broker_name!r}; the options are {options}")
     if self._started:
         raise RuntimeError("The app is running: shutdown() before selecting another Kafka broker")
     self._kafka_broker_name = kafka_broker_name
+
+
+@patch(as_prop=True)
+def kafka_broker_name(self: FastKafka) -> Optional[str]:
+    "The entry of `kafka_brokers` the app connects to (None: none selected, so localhost:9092)"
+    return self._kafka_broker_name
 
 
 @patch(as_prop=True)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from tqdm.auto import tqdm
 
 import fastkafka
-from .._testing.local_kafka import cache_dir
+from .._cache_paths import cache_dir
 
 # %% ../../nbs/internals/61_AsyncAPI_Docs.ipynb #7c288408
 ASYNCAPI_PACKAGES = {"@asyncapi/generator": "3.4.1", "@asyncapi/html-template": "3.5.6", "@asyncapi/parser": "3.6.6"}
