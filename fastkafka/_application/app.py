@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from .endpoints import (ConsumerEndpoint, ProducerEndpoint, TOPIC_NAME, check_exactly_once, check_kafka_kwargs,
                                               message_type_of, return_type_of, topic_of)
-from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc
+from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc, readable_signature
 from .mocks import AwaitedMock, CallSignal, Throughput
 from .._components.codecs import Decoder, Encoder, decoding_codec, encoding_codec
 from .metrics import NoMetrics
@@ -128,6 +128,38 @@ def set_kafka_broker(self: FastKafka, kafka_broker_name: Optional[str]) -> None:
 
 
 @patch(as_prop=True)
+def consumers(self: FastKafka) -> Tuple[ConsumerEndpoint, ...]:
+    "What each `@consumes` registered (topic, model, codec, settings): a read-only view, for the docs and the Tester"
+    return tuple(self._consumers)
+
+
+@patch(as_prop=True)
+def producers(self: FastKafka) -> Tuple[ProducerEndpoint, ...]:
+    "What each `@produces` registered: a read-only view"
+    return tuple(self._producers)
+
+
+@patch(as_prop=True)
+def kafka_settings(self: FastKafka) -> Dict[str, Any]:
+    "The aiokafka settings given to `FastKafka(...)` (a copy): what every producer and consumer starts from"
+    return {**self._producer_defaults, **self._consumer_defaults}
+
+
+@patch(as_prop=True)
+def kafka_clients(self: FastKafka) -> Tuple[Callable[..., Any], Callable[..., Any]]:
+    "The (producer, consumer) factories the app creates its Kafka clients with: aiokafka's unless `use_kafka_clients` said otherwise"
+    return self._kafka_clients
+
+
+@patch
+def use_kafka_clients(self: FastKafka, producer: Callable[..., Any], consumer: Callable[..., Any]) -> None:
+    "Create Kafka clients with these factories (signatures of AIOKafkaProducer and AIOKafkaConsumer) from the next start on: the Tester's in-memory broker plugs in here"
+    if self._started:
+        raise RuntimeError("The app is running: shutdown() before changing its Kafka clients")
+    self._kafka_clients = (producer, consumer)
+
+
+@patch(as_prop=True)
 def kafka_broker_name(self: FastKafka) -> Optional[str]:
     "The entry of `kafka_brokers` the app connects to (None: none selected, so localhost:9092)"
     return self._kafka_broker_name
@@ -203,9 +235,7 @@ Parameters:
 
 Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
 
-AIOKafkaConsumer parameters for this consumer (they override the app-wide ones):
-
-""" + parameters_doc(CONSUMER_PARAMETERS) + """
+Any keyword argument of the installed aiokafka's `AIOKafkaConsumer` (e.g. `group_id`, `auto_offset_reset`, `max_poll_records`) configures this consumer, overriding the app-wide one; they are described once, under `FastKafka`.
 
 Returns:
 
@@ -276,9 +306,7 @@ Parameters:
 - `encoder`: Encoder to use to encode messages before sending it to topic, default: json. By default, it converts the pydantic model to a JSON string encoded as UTF-8 bytes; "avro" writes schemaless Avro with the schema derived from the model (the `avro` extra). It also accepts a custom encoder function `(model) -> bytes`, or a `Codec`
 - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "to_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
 
-AIOKafkaProducer parameters for this producer (they override the app-wide ones):
-
-""" + parameters_doc(PRODUCER_PARAMETERS) + """
+Any keyword argument of the installed aiokafka's `AIOKafkaProducer` (e.g. `acks`, `linger_ms`, `compression_type`) configures this producer, overriding the app-wide one; they are described once, under `FastKafka`.
 
 Returns:
 
@@ -287,6 +315,10 @@ Returns:
 Exceptions:
 
 - ValueError: for a topic that cannot be inferred or is invalid, a missing or wrong return annotation, an unknown encoder or keyword argument"""
+
+# %% ../../nbs/internals/40_App.ipynb #14ec13e5
+for _method in (FastKafka.__init__, FastKafka.consumes, FastKafka.produces):
+    readable_signature(_method)
 
 # %% ../../nbs/internals/40_App.ipynb #c3729bd4
 @patch

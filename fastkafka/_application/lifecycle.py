@@ -187,9 +187,9 @@ async def _close(client: Any, timeout: float, what: str) -> None:
         # gone; the consumer is closed all the same
         logger.debug("%s closed, with a cancelled fetch escaping aiokafka's stop()", what)
 
-# %% ../../nbs/internals/42_Lifecycle.ipynb #7ad5dcf3
+# %% ../../nbs/internals/42_Lifecycle.ipynb #be31be1e
 @patch
-async def _wait_until_consuming(self: FastKafka) -> None:
+async def wait_until_consuming(self: FastKafka) -> None:
     "Return when every consumer has its partitions and knows where it reads from (so a message sent now is not missed)"
     for _, consumer, _ in self._running:
         for partition in consumer.assignment():

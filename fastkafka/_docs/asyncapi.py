@@ -62,9 +62,9 @@ def _doc(function) -> Optional[str]:
 def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
     "The AsyncAPI 3.0 document describing `app`"
     uses = []  # (function, topic, model, action, keyed, codec)
-    for consumer in app._consumers:
+    for consumer in app.consumers:
         uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False, consumer.codec))
-    for producer in app._producers:
+    for producer in app.producers:
         model, keyed = _payload_model(producer.return_type)
         if not (inspect.isclass(model) and issubclass(model, BaseModel)):
             raise ValueError(f"{producer.name}() must declare a pydantic model (or KafkaEvent[model]) as its return type to be documented")

@@ -38,7 +38,7 @@ class Tester(FastKafka):
             raise ValueError(f"Tester needs a FastKafka app or a list of them, not {app!r}")
         first = self.apps[0]
         # The first app's connection settings (security included), but not its consumer groups: mirrors see everything.
-        settings = {k: v for k, v in {**first._producer_defaults, **first._consumer_defaults}.items() if k not in ("group_id", "group_instance_id")}
+        settings = {k: v for k, v in first.kafka_settings.items() if k not in ("group_id", "group_instance_id")}
         super().__init__(title=f"Tester of {first.title or 'a FastKafka app'}", kafka_brokers=first.kafka_brokers, **settings)
         self.set_kafka_broker(first.kafka_broker_name)
         self._local_kafka: Any = None  # an ApacheKafkaBroker to start on entering (`using_local_kafka`)
@@ -51,9 +51,9 @@ class Tester(FastKafka):
         self._attribute_topics: Dict[str, str] = {}
         consumed, produced = {}, {}  # topic -> (model, codec) of the first function using it
         for a in self.apps:
-            for c in a._consumers:
+            for c in a.consumers:
                 consumed.setdefault(c.topic, (c.message_type, c.codec))
-            for p in a._producers:
+            for p in a.producers:
                 produced.setdefault(p.topic, (p.model, p.codec))
         for topic, (model, codec) in sorted(consumed.items()):
             self._mirror_consumed(topic, model, codec)
@@ -64,9 +64,9 @@ class Tester(FastKafka):
             name = f"on_{topic_attribute(topic)}"
             setattr(self, name, getattr(self.awaited_mocks, name))
         for a in self.apps:
-            for c in a._consumers:
+            for c in a.consumers:
                 self.mirrors[c.function] = getattr(self, f"to_{topic_attribute(c.topic)}")
-            for p in a._producers:
+            for p in a.producers:
                 self.mirrors[p.decorated] = self.mirrors[p.function] = getattr(self, f"on_{topic_attribute(p.topic)}")
 
     def _attribute(self, topic: str) -> str:
@@ -128,14 +128,14 @@ async def __aenter__(self: Tester) -> Tester:
         if not self.broker.is_started:
             self.broker.start()
         for a in [*self.apps, self]:
-            self._saved_clients.append((a, a._kafka_clients))
-            a._kafka_clients = clients(self.broker)
+            self._saved_clients.append((a, a.kafka_clients))
+            a.use_kafka_clients(*clients(self.broker))
     try:
         for a in self.apps:
             await a.startup()
         await self.startup()
         for a in [*self.apps, self]:
-            await a._wait_until_consuming()
+            await a.wait_until_consuming()
     except BaseException:
         await self.__aexit__(None, None, None)
         raise
@@ -150,7 +150,7 @@ async def __aexit__(self: Tester, *exc_info) -> None:
         if self.reraise_handler_errors:
             a.remove_error_listener(self._handler_failed)
     for a, saved in self._saved_clients:
-        a._kafka_clients = saved
+        a.use_kafka_clients(*saved)
     self._saved_clients = []
     if self.broker is not None and self.use_in_memory_broker is True:
         self.broker.stop()
