@@ -8,13 +8,15 @@ Quarto would: `#| include: false`, `echo: false`, `output: false`) into `_docs_c
 one headless Chromium session (selenium) to check what a reader would see:
 
 - processing: every notebook nbdev_docs processes is processed without an error;
-- no error outputs (no `output_type: error`, no traceback text on the page), no memory addresses (`object at 0x`);
+- no error outputs (no `output_type: error`, no traceback in an output), no memory addresses (`object at 0x7f...`)
+  in outputs or prose (show_doc's signatures are outputs);
 - guide and getting-started pages show at least one output;
 - no private names (`._x`, `from fastkafka._...`, importing or calling `_x`) in the visible code of guide,
   getting-started and API pages (cells with `#| hide` are gone from the processed notebooks, as on the site);
 - tests (`test_eq`, `test_fail`, `assert`, ...) are at most 25% of the visible code lines of each guide and API page,
   and of all of them together;
-- every internal link (relative, or under the site's URL as nbdev writes doc links) leads to a page of the site;
+- every internal link (relative, or under the site's URL as nbdev writes doc links) leads to a page of the site:
+  `x.ipynb` to a page, `x.html` to the file Quarto writes for one (nbdev's `output-file`: 40_App.ipynb -> app.html);
 - every page has a title; the sidebar lists every page of the site and no more, in the committed section order;
 - _quarto.yml keeps the test notebooks out of Quarto's render; the API pages render the docs of their symbols.
 
@@ -37,7 +39,7 @@ import sys
 import tokenize
 import traceback
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import redirect_stdout
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -383,6 +385,22 @@ def output_file(proc: Path, page: str) -> str:
     return posixpath.join(posixpath.dirname(page), name) if name else str(Path(page).with_suffix(".html"))
 
 
+def where_addresses(nb: dict, addresses: list[str]) -> str:
+    """Which show_doc signatures render a default as `<... object at 0x...>`, parameter by parameter."""
+    found = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("data", {}).get("text/markdown", ""))
+            heading = re.search(r"^#+ (.+)$", text, re.M)
+            params = re.findall(r"(\w+)\s*:\s*[^=,(]*?=\s*<([\w.]+) object at 0x", text)
+            if heading and params:
+                found.append(f"{heading.group(1)}(" + ", ".join(f"{name}=<{cls} object at 0x…>" for name, cls in params) + ")")
+    if found:
+        return "; ".join(found)
+    counts = Counter(re.sub(r"0x[0-9a-f]{6,}", "0x…", a) for a in addresses)
+    return "; ".join(f"{a} (x{n})" if n > 1 else a for a, n in counts.items())
+
+
 # ------------------------------------------------------------------------------------------------------- main
 def main() -> int:
     config = get_config()
@@ -441,11 +459,10 @@ def main() -> int:
                                                  + ", ".join(f"{o.get('ename')}: {o.get('evalue', '')[:80]}" for o in errors))
             if "Traceback (most recent call last)" in seen["output_text"]:
                 problems["error outputs"].append(f"{page} shows a traceback in an output")
-            addresses = sorted(set(re.findall(r"[\w.]*\s*object at 0x[0-9a-f]+",
-                                              seen["output_text"] + "\n" + seen["markdown_text"])))
+            addresses = sorted(re.findall(r"[\w.]*\s*object at 0x[0-9a-f]{6,}",
+                                          seen["output_text"] + "\n" + seen["markdown_text"]))
             if addresses:
-                problems["memory addresses rendered (signatures or outputs)"].append(
-                    f"{page}: " + "; ".join(re.sub(r"0x[0-9a-f]+", "0x…", a) for a in addresses))
+                problems["memory addresses rendered (signatures or outputs)"].append(f"{page}: " + where_addresses(nb, addresses))
             if section in ("guide", "getting started") and seen["outputs"] == 0:
                 problems["pages without outputs"].append(f"{page} shows no output")
             if section in ("guide", "getting started", "API"):

@@ -49,7 +49,7 @@ def run(
     stop_timeout: float = typer.Option(10.0, "--stop-timeout", help="Seconds a worker has to stop after SIGTERM/SIGINT (finish handlers, commit, flush) before it is killed; bounded even with the broker gone."),
     log_level: str = typer.Option("INFO", "--log-level", help="DEBUG, INFO, WARNING, ERROR or CRITICAL (unless the app configures logging itself)."),
     log_format: str = typer.Option("text", "--log-format", help="text (a line per record: time, level, logger, message) or json (an object per line, for log shippers)."),
-    metrics_port: Optional[int] = typer.Option(None, "--metrics-port", help="Serve Prometheus metrics, worker i on this port + i (needs fastkafka[metrics])."),
+    metrics_port: Optional[int] = typer.Option(None, "--metrics-port", help="Serve Prometheus metrics, worker i on this port + i (needs fastkafka\\[metrics])."),
     metrics_bind: str = typer.Option("127.0.0.1", "--metrics-bind", help="The address the metrics are served on (0.0.0.0: every interface, e.g. in a container)."),
 ) -> None:
     "Run a FastKafka app in worker processes until SIGINT (Ctrl-C) or SIGTERM; each worker stops gracefully."

@@ -22,7 +22,7 @@ Encoder = Callable[[BaseModel], bytes]
 
 def json_encoder(msg: BaseModel) -> bytes:
     "Encode a pydantic model as UTF-8 JSON bytes"
-    return msg.__pydantic_serializer__.to_json(msg)  # bytes straight from pydantic-core, no str in between
+    return msg.__pydantic_serializer__.to_json(msg, by_alias=True)  # bytes straight from pydantic-core; by alias, as decoding reads them
 
 
 def json_decoder(raw_msg: bytes, cls: Type[BaseModel]) -> Any:
