@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Codec', 'AvroBase', 'avro_decoder', 'avro_encoder', 'avsc_to_pydantic', 'json_decoder', 'json_encoder']
 
-# %% ../nbs/api/Encoder.ipynb #52ae3d77
+# %% ../nbs/api/Encoder.ipynb #24b8430b
 from ._components.codecs import Codec, json_decoder, json_encoder
 from ._components.encoder.avro import AvroBase, avro_decoder, avro_encoder
 from ._components.encoder.avsc import avsc_to_pydantic

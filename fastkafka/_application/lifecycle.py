@@ -96,10 +96,18 @@ async def startup(self: FastKafka) -> None:
             consumer_loop.start()
         loop = asyncio.get_running_loop()
         self._background_tasks = [loop.create_task(function(), name=f"fastkafka background {function.__name__}") for function in self._background]
+        for task in self._background_tasks:
+            task.add_done_callback(_report_background_failure)
         logger.info("%s", self._banner())
     except BaseException:
         await self.shutdown()
         raise
+
+
+def _report_background_failure(task: asyncio.Task) -> None:
+    "A background task that raised is logged at once, with its traceback (not only when the app stops)"
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("Background task %s failed", task.get_name(), exc_info=task.exception())
 
 
 async def _connection_failure(config: Dict[str, Any], error: Exception) -> ConnectionError:
@@ -152,9 +160,7 @@ async def shutdown(self: FastKafka, timeout: float = 30.0) -> None:
     tasks, self._background_tasks = self._background_tasks, []
     for task in tasks:
         task.cancel()
-    for task, result in zip(tasks, await asyncio.gather(*tasks, return_exceptions=True)):
-        if isinstance(result, Exception):
-            logger.error("Background task %s failed: %r", task.get_name(), result)
+    await asyncio.gather(*tasks, return_exceptions=True)  # a failure was logged when it happened
     running, self._running = self._running, []
     await asyncio.gather(*(consumer_loop.stop(left()) for _, _, consumer_loop in running))
     for registered, consumer, consumer_loop in reversed(running):
