@@ -39,6 +39,7 @@ _DEFAULT_CONTACT = {"name": "Author", "url": "https://www.google.com", "email": 
 
 
 class FastKafka:
+    @readable_signature
     @delegates(AIOKafkaConsumer, keep=False, but=["bootstrap_servers"])
     @delegates(AIOKafkaProducer, keep=True, but=["bootstrap_servers"])
     def __init__(
@@ -173,8 +174,9 @@ def bootstrap_servers(self: FastKafka) -> str:
     broker = self.kafka_brokers[self._kafka_broker_name]
     return f"{broker['url']}:{broker['port']}"
 
-# %% ../../nbs/internals/40_App.ipynb #92ef433b
+# %% ../../nbs/internals/40_App.ipynb #683d08aa
 @patch
+@readable_signature
 @delegates(AIOKafkaConsumer)
 def consumes(
     self: FastKafka,
@@ -245,8 +247,9 @@ Exceptions:
 
 - ValueError: for a topic that cannot be inferred or is invalid, a message parameter without a pydantic type hint, an unknown decoder or keyword argument"""
 
-# %% ../../nbs/internals/40_App.ipynb #5a8658ea
+# %% ../../nbs/internals/40_App.ipynb #a912d5db
 @patch
+@readable_signature
 @delegates(AIOKafkaProducer)
 def produces(
     self: FastKafka,
@@ -315,10 +318,6 @@ Returns:
 Exceptions:
 
 - ValueError: for a topic that cannot be inferred or is invalid, a missing or wrong return annotation, an unknown encoder or keyword argument"""
-
-# %% ../../nbs/internals/40_App.ipynb #14ec13e5
-for _method in (FastKafka.__init__, FastKafka.consumes, FastKafka.produces):
-    readable_signature(_method)
 
 # %% ../../nbs/internals/40_App.ipynb #c3729bd4
 @patch

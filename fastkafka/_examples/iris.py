@@ -21,8 +21,9 @@ from pydantic import BaseModel, Field, NonNegativeFloat
 from .. import FastKafka
 from ..testing import ApacheKafkaBroker
 
-# %% ../../nbs/internals/41_Example_Iris.ipynb #c887d4d5
+# %% ../../nbs/internals/41_Example_Iris.ipynb #21e52b6e
 class IrisInputData(BaseModel):
+    "The measurements of one iris flower"
     sepal_length: NonNegativeFloat = Field(..., examples=[0.5], description="Sepal length in cm")
     sepal_width: NonNegativeFloat = Field(..., examples=[0.5], description="Sepal width in cm")
     petal_length: NonNegativeFloat = Field(..., examples=[0.5], description="Petal length in cm")
@@ -30,6 +31,7 @@ class IrisInputData(BaseModel):
 
 
 class IrisPrediction(BaseModel):
+    "The species predicted for one flower"
     species: str = Field(..., examples=["setosa"], description="Predicted species")
 
 
