@@ -13,13 +13,13 @@ with their ratio, by wall time and by this process's CPU time. Asserts nothing.
     python benchmarks/batch_throughput.py [MESSAGES] [ROUNDS]
 """
 import asyncio
-import statistics
 import sys
 import time
 from typing import Callable, List
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+import pipeline_throughput as pipeline  # its alternating rounds and medians
 from consume_throughput import Event, payload, produce, TOPIC  # the same messages as the per-message benchmark
 from fastkafka import EventMetadata, FastKafka
 from fastkafka.testing import ApacheKafkaBroker
@@ -140,21 +140,16 @@ async def fastkafka_produce(bootstrap_servers: str, count: int) -> tuple:
 
 async def compare(title: str, target: str, baseline_name: str, baseline: Callable, ours_name: str, ours: Callable,
                   bootstrap_servers: str, count: int, rounds: int) -> None:
+    "pipeline_throughput's alternating rounds and medians, with this comparison's names"
     print(f"{title}: a warm-up, then {rounds} rounds alternating who goes first")
-    await baseline(bootstrap_servers, count)
-    await ours(bootstrap_servers, count)
-    theirs_rates, ours_rates = [], []
-    for round_ in range(rounds):
-        pair = [(theirs_rates, baseline), (ours_rates, ours)]
-        for results, contender in (pair if round_ % 2 == 0 else pair[::-1]):
-            results.append(await contender(bootstrap_servers, count))
-        print(f"  round {round_ + 1}: {baseline_name} {theirs_rates[-1][0]:,.0f} msg/s ({theirs_rates[-1][1]:,.0f} per CPU s), "
-              f"{ours_name} {ours_rates[-1][0]:,.0f} msg/s ({ours_rates[-1][1]:,.0f} per CPU s)")
-    for what, index in (("wall time", 0), ("CPU time", 1)):
-        median_theirs = statistics.median(rate[index] for rate in theirs_rates)
-        median_ours = statistics.median(rate[index] for rate in ours_rates)
-        print(f"  by {what}: {baseline_name} {median_theirs:,.0f} msg/s, {ours_name} {median_ours:,.0f} msg/s, "
-              f"ratio {median_ours / median_theirs:.3f} ({target})")
+    theirs_rates, ours_rates = await pipeline.compare(title, lambda: baseline(bootstrap_servers, count),
+                                                      lambda: ours(bootstrap_servers, count), rounds, verbose=False)
+    for round_, (theirs, mine) in enumerate(zip(theirs_rates, ours_rates), 1):
+        print(f"  round {round_}: {baseline_name} {theirs[0]:,.0f} msg/s ({theirs[1]:,.0f} per CPU s), "
+              f"{ours_name} {mine[0]:,.0f} msg/s ({mine[1]:,.0f} per CPU s)")
+    for what, median_theirs, median_ours, ratio in pipeline.medians(theirs_rates, ours_rates):
+        print(f"  by {what} time: {baseline_name} {median_theirs:,.0f} msg/s, {ours_name} {median_ours:,.0f} msg/s, "
+              f"ratio {ratio:.3f} ({target})")
 
 
 async def main(count: int, rounds: int) -> None:

@@ -10,7 +10,6 @@ printed, by wall time and by this process's CPU time. Target: exactly once >= 0.
     python benchmarks/exactly_once_throughput.py [MESSAGES] [ROUNDS]
 """
 import asyncio
-import statistics
 import sys
 import time
 
@@ -56,18 +55,14 @@ async def main(count: int, rounds: int) -> None:
     async with ApacheKafkaBroker(topics=topics) as bootstrap_servers:
         await pipeline.produce_input(bootstrap_servers, count)
         print(f"{count:,} keyed events, 4 partitions in and out; a warm-up, then {rounds} rounds alternating who goes first", flush=True)
-        await run(bootstrap_servers, count, True)
-        await run(bootstrap_servers, count, False)
-        results = {True: [], False: []}
-        for round_ in range(rounds):
-            for exactly_once in ((True, False) if round_ % 2 == 0 else (False, True)):
-                results[exactly_once].append(await run(bootstrap_servers, count, exactly_once))
-            print(f"  round {round_ + 1}: at least once {results[False][-1][0]:,.0f} msg/s ({results[False][-1][1]:,.0f} per CPU s), "
-                  f"exactly once {results[True][-1][0]:,.0f} msg/s ({results[True][-1][1]:,.0f} per CPU s)", flush=True)
-    for what, index in (("wall time", 0), ("CPU time", 1)):
-        at_least, exactly = (statistics.median(rate[index] for rate in results[mode]) for mode in (False, True))
-        print(f"by {what}: at least once {at_least:,.0f} msg/s, exactly once {exactly:,.0f} msg/s, "
-              f"ratio {exactly / at_least:.3f} (target >= 0.5)")
+        at_least, exactly = await pipeline.compare("exactly once", lambda: run(bootstrap_servers, count, False),
+                                                   lambda: run(bootstrap_servers, count, True), rounds, verbose=False)
+    for round_, (theirs, mine) in enumerate(zip(at_least, exactly), 1):
+        print(f"  round {round_}: at least once {theirs[0]:,.0f} msg/s ({theirs[1]:,.0f} per CPU s), "
+              f"exactly once {mine[0]:,.0f} msg/s ({mine[1]:,.0f} per CPU s)")
+    for what, median_at_least, median_exactly, ratio in pipeline.medians(at_least, exactly):
+        print(f"by {what} time: at least once {median_at_least:,.0f} msg/s, exactly once {median_exactly:,.0f} msg/s, "
+              f"ratio {ratio:.3f} (target >= 0.5)")
 
 
 if __name__ == "__main__":

@@ -208,7 +208,7 @@ def consumes(
         self._consumers.append(ConsumerEndpoint(
             function=function, topic=consumed, kafka_kwargs=dict(kwargs),
             is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
-            codec=codec, decode=codec.decode, retries=retries, retry_backoff=retry_backoff,
+            codec=codec, retries=retries, retry_backoff=retry_backoff,
             dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
             exactly_once=exactly_once))
         return function

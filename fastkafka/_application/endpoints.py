@@ -125,7 +125,6 @@ class ConsumerEndpoint(Endpoint):
     message_type: Type[BaseModel] = BaseModel
     decoder: Union[str, Decoder] = "json"
     codec: Optional[Codec] = None
-    decode: Callable[[bytes], Any] = None
     retries: int = 0
     retry_backoff: float = 0.1
     dead_letter_topic: Optional[str] = None
@@ -193,3 +192,9 @@ class ProducerEndpoint(Endpoint):
     codec: Optional[Codec] = None
     sender: Sender = None
     decorated: Optional[Callable] = None  # what @produces returned: the function users call
+
+    @property
+    def keyed(self) -> bool:
+        "Whether it sends keys: it returns KafkaEvent[...] (or a list of them)"
+        one = _list_of(self.return_type) or self.return_type
+        return typing.get_origin(one) is KafkaEvent

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .app import FastKafka
 from .outages import outage_report
 from .._components.logger import show_in_notebook
-from .._consuming.error_policy import ErrorPolicy
+from .._consuming.error_policy import ErrorPolicy, dead_letter_headers
 from .._consuming.loop import ConsumerLoop
 from .._consuming.transactions import PartitionProducers, staged_dead_letter
 from .._components.producer import pace_metadata_updates
@@ -78,7 +78,7 @@ async def startup(self: FastKafka) -> None:
                                else _dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic))
             policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff, dead_letter=dead_letter)
             handler = self.metrics.timed_handler(registered.handler(self._signal), registered.name, registered.topic, registered.is_async)
-            consumer_loop = ConsumerLoop(consumer, registered.decode, handler, handler_is_async=registered.is_async,
+            consumer_loop = ConsumerLoop(consumer, registered.codec.decode, handler, handler_is_async=registered.is_async,
                                          name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
                                          max_concurrency=registered.max_concurrency, ordering=registered.ordering, batch=registered.batch,
                                          transactions=transactions,
@@ -134,12 +134,7 @@ async def _connection_failure(config: Dict[str, Any], error: Exception) -> Conne
 def _dead_letter(producer: Any, topic: str) -> Callable[..., Awaitable[None]]:
     "Sends a given-up record to `topic` with its key, value and headers, plus headers saying what failed; returns on delivery"
     async def dead_letter(record, stage: str, error: BaseException, attempts: int) -> None:
-        headers = [*(record.headers or ()),
-                   ("fastkafka-error", f"{type(error).__name__}: {error}"[:2000].encode()),
-                   ("fastkafka-failed-in", stage.encode()), ("fastkafka-attempts", str(attempts).encode()),
-                   ("fastkafka-original-topic", record.topic.encode()),
-                   ("fastkafka-original-partition", str(record.partition).encode()),
-                   ("fastkafka-original-offset", str(record.offset).encode())]
+        headers = dead_letter_headers(record, stage, error, attempts)
         await (await producer.send(topic, record.value, key=record.key, headers=headers))
     return dead_letter
 

@@ -244,15 +244,27 @@ class Sender:
             return self._stage(value, current.staging)
         if isinstance(value, list):
             deliveries = await self._send_batches(value)
+            if current is None:
+                await asyncio.gather(*deliveries)
+            else:
+                for delivery in deliveries:
+                    current.deliveries.add(delivery, current.record)
+            return
+        # One message: the per-message path, so the usual shapes are checked here rather than through `_unpack`
+        if isinstance(value, KafkaEvent) and value.headers is None:
+            message, key = value.message, value.key
+            if not (isinstance(message, self.model) and (key is None or isinstance(key, bytes))):
+                raise self._refuse(value)
+            delivery = await producer.send(self.topic, self.encode(message), key=key)
+        elif isinstance(value, self.model):
+            delivery = await producer.send(self.topic, self.encode(value))
         else:
-            message, key, headers = self._unpack(value)
-            deliveries = (await producer.send(self.topic, self.encode(message), key=key, headers=headers),)
+            message, key, headers = self._unpack(value)  # headers, or a refusal
+            delivery = await producer.send(self.topic, self.encode(message), key=key, headers=headers)
         if current is None:
-            for delivery in deliveries:
-                await delivery
+            await delivery
         else:
-            for delivery in deliveries:
-                current.deliveries.add(delivery, current.record)
+            current.deliveries.add(delivery, current.record)
 
     def _stage(self, value: Any, staging: list) -> None:
         "Encode `value` (or each of a list) into `staging` as (topic, value, key, headers): an exactly-once consumer sends them in its transaction"

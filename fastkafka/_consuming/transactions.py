@@ -14,6 +14,7 @@ from aiokafka.structs import TopicPartition
 
 from .._components.producer import Handling, handling, pace_metadata_updates
 from .dispatch import Dispatch
+from .error_policy import dead_letter_headers
 from .offsets import Commits
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #1bbb62a2
@@ -126,13 +127,7 @@ class TransactionalCommits(Commits):
 def staged_dead_letter(topic: str) -> Callable[..., Any]:
     "The dead-letter action of an exactly-once consumer: the record goes out in its partition's transaction"
     async def dead_letter(record, stage: str, error: BaseException, attempts: int) -> None:
-        headers = [*(record.headers or ()),
-                   ("fastkafka-error", f"{type(error).__name__}: {error}"[:2000].encode()),
-                   ("fastkafka-failed-in", stage.encode()), ("fastkafka-attempts", str(attempts).encode()),
-                   ("fastkafka-original-topic", record.topic.encode()),
-                   ("fastkafka-original-partition", str(record.partition).encode()),
-                   ("fastkafka-original-offset", str(record.offset).encode())]
-        handling.get().staging.append((topic, record.value, record.key, headers))
+        handling.get().staging.append((topic, record.value, record.key, dead_letter_headers(record, stage, error, attempts)))
     return dead_letter
 
 

@@ -5,11 +5,10 @@
 # %% auto #0
 __all__ = ['asyncapi_spec', 'write_spec']
 
-# %% ../../nbs/internals/60_AsyncAPI.ipynb #823cf395
+# %% ../../nbs/internals/60_AsyncAPI.ipynb #7c0d7183
 import inspect
-import typing
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple, Type
+from typing import Any, Dict, Optional, Type
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -18,7 +17,6 @@ from pydantic.json_schema import models_json_schema
 from fastcore.basics import patch
 
 from .._application.app import FastKafka
-from .._components.producer import KafkaEvent
 
 # %% ../../nbs/internals/60_AsyncAPI.ipynb #4f3b8d56
 _SECURITY_TYPES = {"userPassword", "apiKey", "X509", "symmetricEncryption", "asymmetricEncryption", "plain",
@@ -46,15 +44,6 @@ def _example(model: Type[BaseModel]) -> Optional[dict]:
         return None
 
 
-def _payload_model(hint: Any) -> Tuple[Type[BaseModel], bool]:
-    "The model a producer sends (one message of a list), and whether it sends a key (KafkaEvent)"
-    if typing.get_origin(hint) in (list, typing.List):
-        hint = typing.get_args(hint)[0]
-    if typing.get_origin(hint) is KafkaEvent:
-        return typing.get_args(hint)[0], True
-    return hint, False
-
-
 def _doc(function) -> Optional[str]:
     return inspect.getdoc(inspect.unwrap(function))
 
@@ -65,10 +54,7 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
     for consumer in app.consumers:
         uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False, consumer.codec))
     for producer in app.producers:
-        model, keyed = _payload_model(producer.return_type)
-        if not (inspect.isclass(model) and issubclass(model, BaseModel)):
-            raise ValueError(f"{producer.name}() must declare a pydantic model (or KafkaEvent[model]) as its return type to be documented")
-        uses.append((producer.function, producer.topic, model, "send", keyed, producer.codec))
+        uses.append((producer.function, producer.topic, producer.model, "send", producer.keyed, producer.codec))
 
     models = list(dict.fromkeys(use[2] for use in uses))
     references, definitions = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
