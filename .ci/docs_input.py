@@ -268,15 +268,14 @@ def browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    from fastkafka._docs.html import check_browser
+
+    chromium, driver_path = check_browser()  # on PATH; missing, the error names the Debian packages to install
     options = webdriver.ChromeOptions()
     for option in CHROMIUM_OPTIONS:
         options.add_argument(option)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver_path = shutil.which("chromedriver")
-    service = Service(executable_path=driver_path) if driver_path else Service()
-    driver = webdriver.Chrome(options=options, service=service)
+    options.binary_location = chromium
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
     driver.set_page_load_timeout(60)
     return driver
 

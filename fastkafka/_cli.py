@@ -55,7 +55,7 @@ def run(
     "Run a FastKafka app in worker processes until SIGINT (Ctrl-C) or SIGTERM; each worker stops gracefully."
     try:
         code = run_fastkafka_server(num_workers, app, kafka_broker, stop_timeout, log_level, log_format, metrics_port, metrics_bind)
-    except (ValueError, RuntimeError) as e:
+    except (ValueError, RuntimeError, ImportError) as e:  # ImportError: --metrics-port without the metrics extra
         raise _fail("run", e)
     raise typer.Exit(code)
 
@@ -118,5 +118,4 @@ def install_deps(
     try:
         install_kafka(force=force)
     except RuntimeError as e:
-        typer.secho(f"fastkafka testing install_deps failed: {e}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1)
+        raise _fail("testing install_deps", e)

@@ -11,13 +11,13 @@ import inspect
 import re
 import typing
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional, Tuple, Type, Union
+from typing import Any, Callable, List, Optional, Tuple, Type, Union, cast
 from unittest.mock import AsyncMock, MagicMock
 
 from pydantic import BaseModel
 
 from .._components.codecs import Codec, Decoder, Encoder
-from .._components.producer import KafkaEvent, Sender, handling
+from .._components.producer import Handling, KafkaEvent, Sender, handling
 from .._consuming.record import EventMetadata
 
 # %% ../../nbs/internals/38_Endpoints.ipynb #211a6494
@@ -99,7 +99,7 @@ def return_type_of(function: Callable) -> Tuple[Any, Type[BaseModel]]:
     name = function.__name__
     hint = _hints(function).get("return")
     one = _list_of(hint) or hint
-    model = typing.get_args(one)[0] if typing.get_origin(one) is KafkaEvent and typing.get_args(one) else one
+    model: Any = typing.get_args(one)[0] if typing.get_origin(one) is KafkaEvent and typing.get_args(one) else one
     if not _is_model(model):
         raise ValueError(f"@produces() on {name}(): it must declare what it returns, a pydantic model, KafkaEvent[model] or a "
                          f"list of either (e.g. `async def {name}(...) -> MyModel`), not {hint!r}")
@@ -120,11 +120,11 @@ class Endpoint:
         return self.function.__name__
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class ConsumerEndpoint(Endpoint):
-    message_type: Type[BaseModel] = BaseModel
-    decoder: Union[str, Decoder] = "json"
-    codec: Optional[Codec] = None
+    message_type: Type[BaseModel]
+    codec: Codec[Any]
+    decoder: Union[str, Decoder, Codec[Any]] = "json"  # as given to @consumes (its name is shown in the start-up banner)
     retries: int = 0
     retry_backoff: float = 0.1
     dead_letter_topic: Optional[str] = None
@@ -134,7 +134,7 @@ class ConsumerEndpoint(Endpoint):
     exactly_once: bool = False  # its outputs and offsets are committed in one transaction
     with_metadata: bool = False  # ... and their EventMetadata as a second parameter
 
-    def handler(self, signal: Any) -> Callable:
+    def handler(self, signal: Any) -> Callable[[Any], Any]:
         "The function the consumer loop calls: the user's (given its metadata if it asks), observed by its mock when there is one"
         function, mock = self.function, self.mock
         if self.with_metadata:
@@ -149,12 +149,13 @@ class ConsumerEndpoint(Endpoint):
                     await mock(message)
                     signal.notify()
         else:
-            def observed(message):
+            def observed_sync(message):
                 try:
                     function(message)
                 finally:
                     mock(message)
                     signal.notify()
+            return observed_sync
         return observed
 
 
@@ -171,26 +172,27 @@ def check_exactly_once(function: Callable, batch: bool, max_concurrency: int, co
         raise ValueError(f"{where}: exactly once commits offsets (in transactions); remove enable_auto_commit=False")
 
 
-def given_metadata(function: Callable, batch: bool) -> Callable:
+def given_metadata(function: Callable, batch: bool) -> Callable[[Any], Any]:
     "`function(message)` calling `function(message, metadata)`: the metadata of the record (or batch) in hand"
+    of = EventMetadata.of
+    get = cast(Callable[[], Handling], handling.get)  # set by the consumer loop around every handler call
     if batch:
-        def given(messages):
-            return function(messages, [EventMetadata.of(record) for record in handling.get().record.records])
-        return given
-    of, get = EventMetadata.of, handling.get
+        def given_batch(messages):
+            return function(messages, [of(record) for record in get().record.records])
+        return given_batch
 
     def given(message):  # for an async function it returns the coroutine: one frame less per message
         return function(message, of(get().record))
     return given
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class ProducerEndpoint(Endpoint):
-    return_type: Any = None
-    model: Type[BaseModel] = BaseModel  # the model it sends (unwrapped from a list and a KafkaEvent)
-    encoder: Union[str, Encoder] = "json"
-    codec: Optional[Codec] = None
-    sender: Sender = None
+    return_type: Any
+    model: Type[BaseModel]  # the model it sends (unwrapped from a list and a KafkaEvent)
+    codec: Codec[Any]
+    sender: Sender
+    encoder: Union[str, Encoder, Codec[Any]] = "json"  # as given to @produces (its name is shown in the start-up banner)
     decorated: Optional[Callable] = None  # what @produces returned: the function users call
 
     @property

@@ -9,7 +9,7 @@ __all__ = ['benchmark_logger', 'CallSignal', 'AwaitedMock', 'Throughput']
 import asyncio
 import logging
 import time
-from typing import Any, Optional, Union
+from typing import Any, Optional, Set, Union
 from unittest.mock import AsyncMock, MagicMock
 
 # %% ../../nbs/internals/39_Mocks.ipynb #1d0894cc
@@ -24,8 +24,8 @@ def _resolve(waiter: asyncio.Future) -> None:
 class CallSignal:
     "Wakes the coroutines waiting for a mock call; notify() may be called from any thread"
 
-    def __init__(self):
-        self._waiters: set = set()
+    def __init__(self) -> None:
+        self._waiters: Set[asyncio.Future] = set()
         self.failure: Optional[BaseException] = None  # set by the Tester: raised by the next assertion that waits
 
     def fail(self, error: BaseException) -> None:

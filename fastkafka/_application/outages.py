@@ -10,10 +10,9 @@ import asyncio
 import logging
 import re
 import time
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 import aiokafka
-from fastcore.basics import patch
 
 # %% ../../nbs/internals/45_Outages.ipynb #14b3c604
 logger = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ class OutageReport(logging.Filter):
             return True
         now = self.clock()
         if self.started is not None and now - self.last >= self.quiet_after:
-            self._over()  # a new outage after a quiet spell: the previous one is over
+            self._over(self.started)  # a new outage after a quiet spell: the previous one is over
         if self.started is None:
             self.started, self.held_back = now, 0
             logger.warning("Kafka is unreachable (%s); retrying, with its connection errors held back until it answers again", message)
@@ -66,46 +65,41 @@ class OutageReport(logging.Filter):
     def check(self) -> None:
         "Report the outage over once no connection error has come for `quiet_after` seconds"
         if self.started is not None and self.clock() - self.last >= self.quiet_after:
-            self._over()
+            self._over(self.started)
 
-    def _over(self) -> None:
+    def _over(self, started: float) -> None:
         logger.warning("Kafka answers again after an outage of %.1f s (%d connection errors held back)",
-                       self.last - self.started, self.held_back)
+                       self.last - started, self.held_back)
         self.started = None
 
+    def install(self) -> None:
+        "Start filtering aiokafka's loggers (counted: one `uninstall` per `install`)"
+        self._users += 1
+        if self._users == 1:
+            for log in _aiokafka_loggers():
+                log.addFilter(self)
+
+    def uninstall(self) -> None:
+        "Stop filtering aiokafka's loggers once every `install` has had its `uninstall`; report an outage that is over"
+        self._users = max(0, self._users - 1)
+        if self._users == 0:
+            for log in _aiokafka_loggers():
+                log.removeFilter(self)
+            self.check()
+
+    async def watch(self) -> None:
+        "`check()` every second, for as long as the task runs"
+        while True:
+            await asyncio.sleep(1)  # the reporting period, not a wait for a condition
+            self.check()
+
 # %% ../../nbs/internals/45_Outages.ipynb #c5072967
-def _aiokafka_loggers() -> list:
+def _aiokafka_loggers() -> List[logging.Logger]:
     "aiokafka's loggers (its modules, imported with it, create them)"
     root = aiokafka.__name__
     names = [name for name, log in logging.Logger.manager.loggerDict.items()
              if name.split(".")[0] == root and isinstance(log, logging.Logger)]
     return [logging.getLogger(name) for name in [root, *names]]
-
-
-@patch
-def install(self: OutageReport) -> None:
-    "Start filtering aiokafka's loggers (counted: one `uninstall` per `install`)"
-    self._users += 1
-    if self._users == 1:
-        for log in _aiokafka_loggers():
-            log.addFilter(self)
-
-
-@patch
-def uninstall(self: OutageReport) -> None:
-    self._users = max(0, self._users - 1)
-    if self._users == 0:
-        for log in _aiokafka_loggers():
-            log.removeFilter(self)
-        self.check()
-
-
-@patch
-async def watch(self: OutageReport) -> None:
-    "`check()` every second, for as long as the task runs"
-    while True:
-        await asyncio.sleep(1)  # the reporting period, not a wait for a condition
-        self.check()
 
 
 outage_report = OutageReport()

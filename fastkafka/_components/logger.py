@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import traceback
-from typing import Optional
+from typing import Optional, TextIO
 
 # %% ../../nbs/internals/05_Logging.ipynb #5df31387
 TEXT_FORMAT = "%(asctime)s.%(msecs)03d %(levelname)-7s %(name)s: %(message)s"
@@ -21,7 +21,7 @@ DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 class JsonFormatter(logging.Formatter):
     "One JSON object per record, on one line"
 
-    def __init__(self, worker: Optional[str] = None):
+    def __init__(self, worker: Optional[str] = None) -> None:
         super().__init__()
         self.worker = worker
 
@@ -44,7 +44,8 @@ def check_log_options(level: str, log_format: str) -> None:
         raise ValueError(f"--log-level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {level!r}")
 
 
-def configure_logging(level: str = "INFO", log_format: str = "text", worker: Optional[str] = None, stream=None) -> bool:
+def configure_logging(level: str = "INFO", log_format: str = "text", worker: Optional[str] = None,
+                      stream: Optional[TextIO] = None) -> bool:
     """Send log records to `stream` (standard output) at `level`, as text or JSON lines, unless the root logger already
     has a handler (the app configured logging itself). Returns whether it configured anything"""
     check_log_options(level, log_format)

@@ -9,9 +9,7 @@ __all__ = ['logger', 'BatchDispatch', 'dispatcher']
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Set
-
-from fastcore.basics import patch
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 from aiokafka.structs import TopicPartition
 
@@ -27,26 +25,31 @@ class _Flight:
     "A batch running apart (`max_concurrency` > 1): its partitions, and those taken away from it meanwhile"
     __slots__ = ("unit", "partitions", "lost")
 
-    def __init__(self, unit: Batch, partitions: Set[TopicPartition]):
-        self.unit, self.partitions, self.lost = unit, partitions, set()
+    def __init__(self, unit: Batch, partitions: Set[TopicPartition]) -> None:
+        self.unit: Batch = unit
+        self.partitions: Set[TopicPartition] = partitions
+        self.lost: Set[TopicPartition] = set()
 
 # %% ../../nbs/internals/34_Batch_Dispatch.ipynb #02814624
 class BatchDispatch(Dispatch):
     "A handler taking a list: one call per fetch, with the messages of every partition it returned"
 
-    def __init__(self, *args, max_concurrency: int = 1, **kwargs):
+    def __init__(self, *args: Any, max_concurrency: int = 1, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.max_concurrency = max_concurrency
-        self.current = Handling(self.deliveries)
-        self.flights: Dict[asyncio.Task, _Flight] = {}
+        self.max_concurrency: int = max_concurrency
+        self.current: Handling = Handling(self.deliveries)
+        self.flights: Dict["asyncio.Task[None]", _Flight] = {}
         self.busy: Set[TopicPartition] = set()  # partitions of the batches running apart
-        self.room = asyncio.Event()
-        self.executor = None if self.handler_is_async else ThreadPoolExecutor(max_concurrency, thread_name_prefix=f"fastkafka {self.name}")
+        self.room: asyncio.Event = asyncio.Event()  # set when a batch running apart lands
+        self.executor: Optional[ThreadPoolExecutor] = (
+            None if self.handler_is_async else ThreadPoolExecutor(max_concurrency, thread_name_prefix=f"fastkafka {self.name}"))
 
     def enter(self) -> None:
+        "Called once in the consumer loop's task: the handler's sends go to this consumer from now on"
         handling.set(self.current)
 
     def decoded(self, unit: Batch) -> List[Any]:
+        "The messages of `unit`'s records: what the handler is called with again when the batch is retried"
         decode = self.decode
         return [decode(record.value) for record in unit.records]
 
@@ -58,8 +61,11 @@ class BatchDispatch(Dispatch):
         return True
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
+        "Decode the fetched records (giving up those that fail) and call the handler once with all of them, here or in a task apart"
         decode = self.decode
-        records, messages, ends = [], [], {}  # ends: per partition, the offset after its last record in the batch
+        records: List[Any] = []
+        messages: List[Any] = []
+        ends: Dict[TopicPartition, int] = {}  # per partition, the offset after its last record in the batch
         for tp, fetched in batches.items():
             try:  # the common case, one comprehension per partition; a record that fails to decode takes the slow path
                 messages.extend([decode(record.value) for record in fetched])
@@ -75,7 +81,8 @@ class BatchDispatch(Dispatch):
         else:
             self._start(Batch(records), messages, ends)
 
-    async def _decode_one_by_one(self, tp: TopicPartition, fetched: List[Any], records: list, messages: list, ends: dict) -> None:
+    async def _decode_one_by_one(self, tp: TopicPartition, fetched: List[Any], records: List[Any], messages: List[Any],
+                                 ends: Dict[TopicPartition, int]) -> None:
         "Decode a partition's records, giving up those that fail (each on its own) and keeping the others"
         for record in fetched:
             try:
@@ -90,92 +97,84 @@ class BatchDispatch(Dispatch):
             records.append(record)
             ends[tp] = record.offset + 1
 
-# %% ../../nbs/internals/34_Batch_Dispatch.ipynb #b738d987
-@patch
-async def _run(self: BatchDispatch, unit: Batch, messages: List[Any], ends: Dict[TopicPartition, int], current: Handling, lost: Set[TopicPartition]) -> None:
-    current.record = unit
-    try:
-        if self.handler_is_async and current is self.current:
-            await self.handle(messages)  # the loop's task, whose handling context is `current` already
-        else:
-            await self.invoke(messages, current, self.executor)
-        done = True
-    except Exception as e:
-        if self.failures.will_retry(e):
-            done = await self.failures.retry(unit, self.handler_stage, e, lambda: self.call(unit), give_up=self.give_up)
-        else:
-            done = await self.give_up(unit, self.handler_stage, e)
-    assigned = self.consumer.assignment()
-    starts = unit.starts() if not done else None
-    for tp, end in ends.items():
-        if tp in lost or tp not in assigned:
-            continue
+    async def _run(self, unit: Batch, messages: List[Any], ends: Dict[TopicPartition, int], current: Handling,
+                   lost: Set[TopicPartition]) -> None:
+        current.record = unit
+        try:
+            if self.handler_is_async and current is self.current:
+                await self.handle(messages)  # the loop's task, whose handling context is `current` already
+            else:
+                await self.invoke(messages, current, self.executor)
+            done = True
+        except Exception as e:
+            if self.failures.will_retry(e):
+                done = await self.failures.retry(unit, self.handler_stage, e, lambda: self.call(unit), give_up=self.give_up)
+            else:
+                done = await self.give_up(unit, self.handler_stage, e)
+        assigned = self.consumer.assignment()
         if done:
-            self.commits.done(tp, end)
-        elif tp in starts:
-            self.consumer.seek(tp, starts[tp])
+            for tp, end in ends.items():
+                if tp not in lost and tp in assigned:
+                    self.commits.done(tp, end)
+            return
+        starts = unit.starts()
+        for tp in ends:
+            if tp not in lost and tp in assigned and tp in starts:
+                self.consumer.seek(tp, starts[tp])
 
-# %% ../../nbs/internals/34_Batch_Dispatch.ipynb #cb1bc6ba
-@patch
-def _start(self: BatchDispatch, unit: Batch, messages: List[Any], ends: Dict[TopicPartition, int]) -> None:
-    partitions = set(ends)
-    self.consumer.pause(*partitions)
-    self.busy |= partitions
-    flight = _Flight(unit, partitions)
-    task = asyncio.get_running_loop().create_task(self._run(unit, messages, ends, Handling(self.deliveries), flight.lost))
-    self.flights[task] = flight
-    task.add_done_callback(self._landed)
+    def _start(self, unit: Batch, messages: List[Any], ends: Dict[TopicPartition, int]) -> None:
+        partitions = set(ends)
+        self.consumer.pause(*partitions)
+        self.busy |= partitions
+        flight = _Flight(unit, partitions)
+        task = asyncio.get_running_loop().create_task(self._run(unit, messages, ends, Handling(self.deliveries), flight.lost))
+        self.flights[task] = flight
+        task.add_done_callback(self._landed)
 
+    def _landed(self, task: "asyncio.Task[None]") -> None:
+        flight = self.flights.pop(task)
+        self.busy -= flight.partitions
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("%s: a batch failed unexpectedly: %r; its messages will be read again", self.name, task.exception())
+        back = flight.partitions - flight.lost
+        if back and not self.stopping:
+            self.consumer.resume(*(back & self.consumer.assignment()))
+        self.room.set()
 
-@patch
-def _landed(self: BatchDispatch, task: asyncio.Task) -> None:
-    flight = self.flights.pop(task)
-    self.busy -= flight.partitions
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("%s: a batch failed unexpectedly: %r; its messages will be read again", self.name, task.exception())
-    back = flight.partitions - flight.lost
-    if back and not self.stopping:
-        self.consumer.resume(*(back & self.consumer.assignment()))
-    self.room.set()
+    async def wait_for_room(self) -> None:
+        "Return when fewer than `max_concurrency` batches run apart and some assigned partition is free of them"
+        while self.flights and not self.stopping and (len(self.flights) >= self.max_concurrency or self.busy >= self.consumer.assignment()):
+            self.room.clear()
+            await self.room.wait()
 
+    def forget(self, partitions: Iterable[TopicPartition]) -> None:
+        "Also mark the partitions lost to the batches running apart: those will neither commit nor resume them"
+        gone = set(partitions)
+        for flight in self.flights.values():
+            flight.lost |= flight.partitions & gone
+        super().forget(gone)
 
-@patch
-async def wait_for_room(self: BatchDispatch) -> None:
-    while self.flights and not self.stopping and (len(self.flights) >= self.max_concurrency or self.busy >= self.consumer.assignment()):
-        self.room.clear()
-        await self.room.wait()
+    def in_flight(self) -> int:
+        "Records of the batches running apart"
+        return sum(len(flight.unit) for flight in self.flights.values())
 
-
-@patch
-def forget(self: BatchDispatch, partitions) -> None:
-    partitions = set(partitions)
-    for flight in self.flights.values():
-        flight.lost |= flight.partitions & partitions
-    Dispatch.forget(self, partitions)
-
-
-@patch
-def in_flight(self: BatchDispatch) -> int:
-    return sum(len(flight.unit) for flight in self.flights.values())
-
-
-@patch
-async def stop(self: BatchDispatch, timeout: float) -> None:
-    self.stop_soon()
-    self.room.set()
-    running = list(self.flights)
-    if running:
-        done, pending = await asyncio.wait(running, timeout=timeout)
-        if pending:
-            logger.warning("%s: batches were still running %s s after stop; cancelling them", self.name, timeout)
-            for task in pending:
-                task.cancel()
-            await asyncio.wait(pending)
-    if self.executor is not None:
-        self.executor.shutdown(wait=False)
+    async def stop(self, timeout: float) -> None:
+        "Let the batches running apart finish (cancelled after `timeout` s)"
+        self.stop_soon()
+        self.room.set()
+        running = list(self.flights)
+        if running:
+            done, pending = await asyncio.wait(running, timeout=timeout)
+            if pending:
+                logger.warning("%s: batches were still running %s s after stop; cancelling them", self.name, timeout)
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending)
+        if self.executor is not None:
+            self.executor.shutdown(wait=False)
 
 # %% ../../nbs/internals/34_Batch_Dispatch.ipynb #a6d8b5b7
-def dispatcher(*args, batch: bool = False, max_concurrency: int = 1, ordering: str = "key", **kwargs) -> Dispatch:
+def dispatcher(*args: Any, batch: bool = False, max_concurrency: int = 1, ordering: str = "key", **kwargs: Any) -> Dispatch:
     "The dispatcher for a consumer; takes `Dispatch`'s arguments"
     if batch:
         check_concurrency(max_concurrency, ordering, "dispatcher()")

@@ -12,7 +12,7 @@ import contextvars
 import logging
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Set, Tuple
 
 from aiokafka.structs import TopicPartition
 from asyncer import asyncify
@@ -41,14 +41,20 @@ class Dispatch:
         commits: Commits,
         failures: Failures,
         deliveries: Deliveries,
-    ):
-        self.consumer, self.decode, self.handle, self.handler_is_async, self.name = consumer, decode, handle, handler_is_async, name
-        self.commits, self.failures, self.deliveries = commits, failures, deliveries
-        self.handler_stage = f"{name}()"
-        self.stopping = False
-        self.revoked: set = set()  # partitions a rebalance took away since the last fetch: their records in hand are dropped
-        self.interrupted = False  # stopping, or something revoked: the one flag the hot loop reads per record
-        self.held: Dict[TopicPartition, asyncio.Task] = {}  # partitions waiting for a record's retry
+    ) -> None:
+        self.consumer: Any = consumer
+        self.decode: Callable[[bytes], Any] = decode
+        self.handle: Callable[[Any], Any] = handle
+        self.handler_is_async: bool = handler_is_async
+        self.name: str = name
+        self.commits: Commits = commits
+        self.failures: Failures = failures
+        self.deliveries: Deliveries = deliveries
+        self.handler_stage: str = f"{name}()"
+        self.stopping: bool = False
+        self.revoked: Set[TopicPartition] = set()  # partitions a rebalance took away since the last fetch: their records in hand are dropped
+        self.interrupted: bool = False  # stopping, or something revoked: the one flag the hot loop reads per record
+        self.held: Dict[TopicPartition, "asyncio.Task[None]"] = {}  # partitions waiting for a record's retry
 
     def enter(self) -> None:
         "Called once in the consumer loop's task, before the first batch"
@@ -57,9 +63,9 @@ class Dispatch:
         "Handle (or start handling) one fetched batch"
         raise NotImplementedError
 
-    def decoded(self, record: Any) -> Any:
-        "What the handler is called with for `record`"
-        return self.decode(record.value)
+    def decoded(self, unit: Any) -> Any:
+        "What the handler is called with for `unit`: a record (a batch dispatcher's unit is a `Batch`)"
+        return self.decode(unit.value)
 
     async def invoke(self, argument: Any, current: Handling, executor: Any = None) -> None:
         "Run the handler on `argument` with `current` as its handling context (a sync handler in a worker thread)"
@@ -72,7 +78,8 @@ class Dispatch:
         else:
             context = contextvars.copy_context()
             context.run(handling.set, current)
-            await asyncio.get_running_loop().run_in_executor(executor, context.run, self.handle, argument)
+            run_in_context: Callable[..., Any] = context.run  # typed loosely: pyright cannot pass arguments through its ParamSpec
+            await asyncio.get_running_loop().run_in_executor(executor, run_in_context, self.handle, argument)
 
     async def call(self, record: Any) -> None:
         "Decode `record` and run the handler on it once more; returns once its output is acknowledged"
@@ -81,9 +88,9 @@ class Dispatch:
         for delivery, _ in deliveries.take():
             await delivery
 
-    async def give_up(self, record: Any, stage: str, error: BaseException, attempts: int = 1) -> bool:
-        "Skip or dead-letter `record` by the policy; False if it must be read again (dead-lettering failed)"
-        return await self.failures.give_up(record, stage, error, attempts)
+    async def give_up(self, unit: Any, stage: str, error: BaseException, attempts: int = 1) -> bool:
+        "Skip or dead-letter `unit` (a record) by the policy; False if it must be read again (dead-lettering failed)"
+        return await self.failures.give_up(unit, stage, error, attempts)
 
     def hold(self, tp: TopicPartition, record: Any, error: BaseException) -> None:
         "Retry a failed record in the background; its partition waits (paused), the others go on"
@@ -154,15 +161,16 @@ class Dispatch:
 class SequentialDispatch(Dispatch):
     "An async handler, one record at a time, on the loop"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.current = Handling(self.deliveries)
+        self.current: Handling = Handling(self.deliveries)  # the one handling context of all its records: no allocation per record
 
     def enter(self) -> None:
         "Called once in the consumer loop's task: the handler's sends go to this consumer from now on"
         handling.set(self.current)
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
+        "Handle the records one by one on the loop; a failed one is retried in the background (its partition waits), skipped or dead-lettered"
         decode, handle, current, failures, held = self.decode, self.handle, self.current, self.failures, self.held
         handled = self.commits.handled  # written per record: a commit may come in the middle of a long batch
         for tp, records in batches.items():
@@ -197,23 +205,23 @@ class SequentialDispatch(Dispatch):
 class SequentialSyncDispatch(SequentialDispatch):
     "A sync handler, one record at a time, a whole batch per worker-thread hop"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_thread = asyncify(self._handle_in_thread)
 
     def enter(self) -> None:
-        pass  # the worker thread sets the handling context itself
+        "Nothing here: the worker thread sets the handling context itself"
 
-    def _handle_in_thread(self, batches: dict) -> list:
+    def _handle_in_thread(self, batches: Dict[TopicPartition, List[Any]]) -> List[Tuple[TopicPartition, Tuple[Any, str, Exception]]]:
         "Runs in a worker thread; returns (tp, (record, stage, error)) for each partition where a record failed"
         decode, handle, current, held = self.decode, self.handle, self.current, self.held
         handled = self.commits.handled  # written per record (a plain dict store: safe from this thread)
         handling.set(current)
-        outcomes = []
+        outcomes: List[Tuple[TopicPartition, Tuple[Any, str, Exception]]] = []
         for tp, records in batches.items():
             if tp in held:
                 continue
-            failure = None
+            failure: Optional[Tuple[Any, str, Exception]] = None
             for record in records:
                 if self.interrupted and self.leaves(tp):
                     break
@@ -236,8 +244,9 @@ class SequentialSyncDispatch(SequentialDispatch):
         return outcomes
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
+        "Handle the batch in a worker thread; back on the loop, apply the policy to each partition's failed record, then go on after it"
         while batches:
-            rest = {}
+            rest: Dict[TopicPartition, List[Any]] = {}
             for tp, (record, stage, error) in await self._in_thread(batches):
                 if stage is self.handler_stage and self.failures.will_retry(error):
                     self.hold(tp, record, error)
@@ -259,27 +268,35 @@ def _order_key(ordering: str) -> Callable[[Any], Any]:
     return lambda record: None
 
 
+_Started = Tuple[Any, TopicPartition, PartitionProgress]  # a record, its partition, and that partition's progress when it started
+
+
 class ConcurrentDispatch(Dispatch):
     "Up to `max_concurrency` handler calls in flight; records of one key (or partition) in offset order"
 
-    def __init__(self, *args, max_concurrency: int, ordering: str = "key", **kwargs):
+    def __init__(self, *args: Any, max_concurrency: int, ordering: str = "key", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.max_concurrency, self.order_key = max_concurrency, _order_key(ordering)
-        self.partition_limit = max(100, 4 * max_concurrency)
-        self.ready: asyncio.Queue = asyncio.Queue()
-        self.chains: Dict[Any, deque] = {}  # key -> records waiting for the one in flight
+        self.max_concurrency: int = max_concurrency
+        self.order_key: Callable[[Any], Any] = _order_key(ordering)
+        self.partition_limit: int = max(100, 4 * max_concurrency)  # records in flight of one partition before it is paused
+        self.ready: "asyncio.Queue[_Started]" = asyncio.Queue()
+        self.chains: Dict[Any, Deque[_Started]] = {}  # key -> records waiting for the one in flight
         self.progress: Dict[TopicPartition, PartitionProgress] = {}
-        self.throttled: set = set()  # partitions paused by backpressure
-        self.room = asyncio.Event()
-        self.busy, self.idle = 0, asyncio.Event()  # workers handling a record; set when none is
-        self.executor = None if self.handler_is_async else ThreadPoolExecutor(max_concurrency, thread_name_prefix=f"fastkafka {self.name}")
-        self.workers: List[asyncio.Task] = []  # started by enter(), in the consumer loop's task
+        self.throttled: Set[TopicPartition] = set()  # partitions paused by backpressure
+        self.room: asyncio.Event = asyncio.Event()  # set when a throttled partition is resumed
+        self.busy: int = 0  # workers handling a record
+        self.idle: asyncio.Event = asyncio.Event()  # set when none is
+        self.executor: Optional[ThreadPoolExecutor] = (
+            None if self.handler_is_async else ThreadPoolExecutor(max_concurrency, thread_name_prefix=f"fastkafka {self.name}"))
+        self.workers: List["asyncio.Task[None]"] = []  # started by enter(), in the consumer loop's task
 
     def enter(self) -> None:
+        "Start the `max_concurrency` workers, in the consumer loop's task (their sends go to this consumer)"
         self.workers = [asyncio.get_running_loop().create_task(self._work(), name=f"fastkafka worker {self.name}")
                         for _ in range(self.max_concurrency)]
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
+        "Queue the records for the workers, each behind the record of its key in flight; pause a partition with too many in flight"
         chains, ready, order_key = self.chains, self.ready, self.order_key
         for tp, records in batches.items():
             progress = self.progress.get(tp)
@@ -301,6 +318,7 @@ class ConcurrentDispatch(Dispatch):
                 self.room.clear()
 
     async def wait_for_room(self) -> None:
+        "Return when some assigned partition is not paused by backpressure"
         if self.throttled and self.throttled >= self.consumer.assignment():
             await self.room.wait()
 
@@ -344,7 +362,8 @@ class ConcurrentDispatch(Dispatch):
             if self.handler_is_async:
                 await self.handle(message)
             else:
-                await asyncio.get_running_loop().run_in_executor(self.executor, contextvars.copy_context().run, self.handle, message)
+                run_in_context: Callable[..., Any] = contextvars.copy_context().run  # typed loosely, as in `invoke`
+                await asyncio.get_running_loop().run_in_executor(self.executor, run_in_context, self.handle, message)
             return True
         except Exception as e:
             if self.failures.will_retry(e):
@@ -362,6 +381,7 @@ class ConcurrentDispatch(Dispatch):
             self.room.set()
 
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
+        "Drop the partitions' progress (their records still queued are skipped) and their backpressure"
         for tp in partitions:  # their records still queued are skipped: the progress they belong to is gone
             self.progress.pop(tp, None)
             if tp in self.throttled:
@@ -369,9 +389,11 @@ class ConcurrentDispatch(Dispatch):
                 self.room.set()
 
     def in_flight(self) -> int:
+        "Records started and not done, over all partitions"
         return sum(len(progress) for progress in self.progress.values())
 
     async def stop(self, timeout: float) -> None:
+        "Let the workers finish the record in hand (cancelled after `timeout` s), then end them"
         self.stop_soon()  # workers finish the record in hand and start no other
         self.room.set()
         if self.busy:
@@ -396,7 +418,7 @@ def check_concurrency(max_concurrency: Any, ordering: Any, where: str) -> None:
                          f"(the same key in order, one per partition, or any order), got {ordering!r}")
 
 
-def record_dispatcher(*args, max_concurrency: int = 1, ordering: str = "key", **kwargs) -> Dispatch:
+def record_dispatcher(*args: Any, max_concurrency: int = 1, ordering: str = "key", **kwargs: Any) -> Dispatch:
     "The dispatcher for a per-record consumer: sequential (async or sync handler) or concurrent; takes `Dispatch`'s arguments"
     check_concurrency(max_concurrency, ordering, "record_dispatcher()")
     if max_concurrency > 1:

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 
@@ -27,7 +27,7 @@ class ErrorPolicy:
     dead_letter: Optional[Callable[..., Awaitable[None]]] = None  # `await dead_letter(record, stage, error, attempts)`; None: skip
 
 
-def dead_letter_headers(record: Any, stage: str, error: BaseException, attempts: int) -> list:
+def dead_letter_headers(record: Any, stage: str, error: BaseException, attempts: int) -> List[Tuple[str, bytes]]:
     "The headers a dead letter carries: the record's own, then what failed, where, after how many attempts, and where it came from"
     return [*(record.headers or ()),
             ("fastkafka-error", f"{type(error).__name__}: {error}"[:2000].encode()),
@@ -42,7 +42,7 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, KafkaError) and (error.retriable or isinstance(error, KafkaTimeoutError))
 
 # %% ../../nbs/internals/32_Error_Policy.ipynb #52a221c2
-def _ignore(*args) -> None:
+def _ignore(*args: Any) -> None:
     pass
 
 
@@ -56,12 +56,18 @@ class Failures:
         on_error: Callable[[BaseException, Any, str], None] = _ignore,  # told of every failure: (error, record, stage)
         shown_in_full: int = 3,  # failures of one kind logged with their traceback before repeats are counted instead
         summary_interval: float = 10.0,  # seconds between the counts of repeats
-    ):
-        self.policy, self.name, self.on_error = policy, name, on_error
-        self.shown_in_full, self.summary_interval = shown_in_full, summary_interval
-        self.stopping = False  # set when the consumer stops: retries end, their records stay uncommitted
-        self.given_up = self.retried = self.dead_lettered = 0  # counts, for the metrics
-        self._kinds: dict = {}  # (stage, error type) -> [logged in full, held back since the last count, when that count was logged]
+    ) -> None:
+        self.policy: ErrorPolicy = policy
+        self.name: str = name
+        self.on_error: Callable[[BaseException, Any, str], None] = on_error
+        self.shown_in_full: int = shown_in_full
+        self.summary_interval: float = summary_interval
+        self.stopping: bool = False  # set when the consumer stops: retries end, their records stay uncommitted
+        # counts, for the metrics and `app.stats()`
+        self.given_up: int = 0
+        self.retried: int = 0
+        self.dead_lettered: int = 0
+        self._kinds: Dict[Tuple[str, type], List[float]] = {}  # (stage, error type) -> [logged in full, held back since the last count, when that count was logged]
 
     def log(self, stage: str, record: Any, error: BaseException, what: str) -> None:
         "Log a failure: the first few of a kind with their traceback, then one count per `summary_interval` (each repeat at DEBUG)"
@@ -107,6 +113,7 @@ class Failures:
             return False
 
     def will_retry(self, error: BaseException) -> bool:
+        "Whether a handler that failed with `error` is retried: the policy has retries, or the failure is transient"
         return bool(self.policy.retries) or is_transient(error)
 
     async def retry(self, record: Any, stage: str, error: BaseException, call: Callable[[], Awaitable[None]],

@@ -8,14 +8,15 @@ __all__ = ['logger', 'ConsumerLoop']
 # %% ../../nbs/internals/36_Consumer_Loop.ipynb #903cb7ae
 import asyncio
 import logging
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Collection, Dict, Optional
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
 from aiokafka.errors import KafkaError
-from fastcore.basics import patch
+from aiokafka.structs import TopicPartition
 
 from .._components.producer import Deliveries
 from .batch import dispatcher
+from .dispatch import Dispatch
 from .error_policy import ErrorPolicy, Failures, is_transient
 from .offsets import Commits, NoCommits
 from .transactions import PartitionProducers, TransactionalCommits, TransactionalDispatch
@@ -44,11 +45,16 @@ class ConsumerLoop(ConsumerRebalanceListener):
         batch: bool = False,  # the handler takes a list: the messages of a whole fetch at once
         transactions: Optional[PartitionProducers] = None,  # exactly once: outputs and offsets committed in these producers' transactions
         on_error: Callable[[BaseException, Any, str], None] = lambda error, record, stage: None,  # told of every failure
-    ):
-        self.consumer, self.name, self.poll_timeout_ms, self.max_records = consumer, name, poll_timeout_ms, max_records
-        self.deliveries = Deliveries()
-        self.failures = Failures(policy, name, on_error)
+    ) -> None:
+        self.consumer: AIOKafkaConsumer = consumer
+        self.name: str = name
+        self.poll_timeout_ms: int = poll_timeout_ms
+        self.max_records: Optional[int] = max_records
+        self.deliveries: Deliveries = Deliveries()
+        self.failures: Failures = Failures(policy, name, on_error)
         interval_ms = commit_interval_ms or 1000
+        self.commits: Commits
+        self.dispatch: Dispatch
         if transactions is not None:
             self.commits = TransactionalCommits(consumer, self.deliveries, self._resolve_lost_output, name=name, interval_ms=interval_ms,
                                                 producers=transactions)
@@ -59,108 +65,124 @@ class ConsumerLoop(ConsumerRebalanceListener):
                 consumer, self.deliveries, self._resolve_lost_output, name=name, interval_ms=interval_ms)
             self.dispatch = dispatcher(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=self.commits,
                                        failures=self.failures, deliveries=self.deliveries, max_concurrency=max_concurrency, ordering=ordering, batch=batch)
-        self.consumed = 0  # records fetched, counted per batch (for the metrics)
-        self._task: Optional[asyncio.Task] = None
+        self.consumed: int = 0  # records fetched, counted per batch (for the metrics)
+        self._task: Optional["asyncio.Task[None]"] = None
         self._stopping = False
         self._waiting = False  # in getmany or waiting for room: where stop() may cancel the loop
 
     @property
     def handle(self) -> Callable[[Any], Any]:
+        "The handler; swapped while the app runs (create_mocks() does), it is called from the next batch on"
         return self.dispatch.handle
 
     @handle.setter
     def handle(self, handle: Callable[[Any], Any]) -> None:
-        "Swap the handler (create_mocks() does, while the app runs): from the next batch on"
         self.dispatch.handle = handle
 
-    def lag(self) -> dict:
+    # What the app reports (`app.stats()`, the metrics), read from the parts that count it
+
+    @property
+    def given_up(self) -> int:
+        "Records skipped or dead-lettered"
+        return self.failures.given_up
+
+    @property
+    def retried(self) -> int:
+        "Retries of failed records"
+        return self.failures.retried
+
+    @property
+    def dead_lettered(self) -> int:
+        "Records sent to the dead-letter topic"
+        return self.failures.dead_lettered
+
+    def in_flight(self) -> int:
+        "Records being handled (with `max_concurrency` > 1; one at a time, the figure is not kept: 0)"
+        return self.dispatch.in_flight()
+
+    def lag(self) -> Dict[int, Optional[int]]:
         "Per assigned partition: records after the last one handled, up to the high watermark (None while unknown)"
         highwater = getattr(self.consumer, "highwater", lambda tp: None)  # an in-memory consumer has none
-        lag = {}
+        lag: Dict[int, Optional[int]] = {}
         for tp in sorted(self.consumer.assignment()):
             top, handled = highwater(tp), self.commits.handled.get(tp)
             lag[tp.partition] = max(0, top - handled) if top is not None and handled is not None else None
         return lag
 
-    async def on_partitions_revoked(self, revoked) -> None:
+    def start(self) -> None:
+        "Start consuming in a task on the running loop"
+        self._stopping = False
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"fastkafka consumer loop {self.name}")
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Stop fetching; let the records in hand finish; cancel retries still backing off (their records stay
+        uncommitted); commit what is done once its output is acknowledged. All within `timeout` seconds: what is still
+        running then is cancelled, and a final commit that cannot complete (the broker is gone) is abandoned"""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        clock = asyncio.get_running_loop()
+        deadline = clock.time() + timeout
+        self._stopping = True
+        self.dispatch.stop_soon()
+        if self._waiting:
+            task.cancel()
+        done, pending = await asyncio.wait({task}, timeout=timeout)
+        if pending:
+            logger.warning("%s: a handler was still running %s s after stop; cancelling it", self.name, timeout)
+            task.cancel()
+            await asyncio.wait(pending)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("%s: the consumer loop failed: %r", self.name, task.exception())
+        await self.dispatch.stop(max(0.0, deadline - clock.time()))
+        await self.commits.close(max(0.1, deadline - clock.time()))
+        self.failures.summarize()
+
+    async def _run(self) -> None:
+        consumer, dispatch, commits = self.consumer, self.dispatch, self.commits
+        dispatch.enter()
+        commits.start()
+        while not self._stopping:
+            if commits.rewinds:
+                dispatch.forget(commits.apply_rewinds())
+            self._waiting = True
+            try:
+                await dispatch.wait_for_room()
+                batches = await consumer.getmany(timeout_ms=self.poll_timeout_ms, max_records=self.max_records)
+                dispatch.fetched()
+            except KafkaError as e:  # aiokafka retries most errors itself; what reaches us is logged, and we go on
+                logger.error("%s: fetching failed: %r; retrying", self.name, e)
+                await asyncio.sleep(1)
+                continue
+            finally:
+                self._waiting = False
+            try:
+                if batches:
+                    self.consumed += sum(map(len, batches.values()))
+                    await dispatch.dispatch(batches)
+                commits.prune()
+                if commits.too_many_pending():
+                    commits.commit_in_background()
+            except Exception:  # a bug or a broker state no one foresaw: never a silently dead consumer
+                logger.exception("%s: the consumer loop met an unexpected error; it goes on (what was not committed is read again)", self.name)
+                await asyncio.sleep(1)
+
+    async def _resolve_lost_output(self, record: Any, error: BaseException) -> bool:
+        "A message the handler of `record` produced was not delivered: the error policy applies to `record`"
+        stage = f"delivering what {self.name}() produced"
+        if is_transient(error):
+            return False  # not the record's fault: it is handled again (the commits log it, once for all such records)
+        if self.failures.policy.retries:
+            return await self.failures.retry(record, stage, error, lambda: self.dispatch.call(record), give_up=self.dispatch.give_up)
+        return await self.dispatch.give_up(record, stage, error)
+
+    # aiokafka awaits these callbacks when they are coroutines; pyright infers `None` from its unannotated base class
+
+    async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
         "A rebalance takes partitions away: commit what is done of them, forget what is in flight"
         await self.commits.revoked(revoked)
         self.dispatch.forget(revoked)
 
-    async def on_partitions_assigned(self, assigned) -> None:
+    async def on_partitions_assigned(self, assigned: Collection[TopicPartition]) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
+        "A rebalance gives partitions: an exactly-once consumer starts their producers"
         await self.commits.assigned(assigned)
-
-# %% ../../nbs/internals/36_Consumer_Loop.ipynb #5e5e174e
-@patch
-async def _run(self: ConsumerLoop) -> None:
-    consumer, dispatch, commits = self.consumer, self.dispatch, self.commits
-    dispatch.enter()
-    commits.start()
-    while not self._stopping:
-        if commits.rewinds:
-            dispatch.forget(commits.apply_rewinds())
-        self._waiting = True
-        try:
-            await dispatch.wait_for_room()
-            batches = await consumer.getmany(timeout_ms=self.poll_timeout_ms, max_records=self.max_records)
-            dispatch.fetched()
-        except KafkaError as e:  # aiokafka retries most errors itself; what reaches us is logged, and we go on
-            logger.error("%s: fetching failed: %r; retrying", self.name, e)
-            await asyncio.sleep(1)
-            continue
-        finally:
-            self._waiting = False
-        try:
-            if batches:
-                self.consumed += sum(map(len, batches.values()))
-                await dispatch.dispatch(batches)
-            commits.prune()
-            if commits.too_many_pending():
-                commits.commit_in_background()
-        except Exception:  # a bug or a broker state no one foresaw: never a silently dead consumer
-            logger.exception("%s: the consumer loop met an unexpected error; it goes on (what was not committed is read again)", self.name)
-            await asyncio.sleep(1)
-
-# %% ../../nbs/internals/36_Consumer_Loop.ipynb #f3e07bfc
-@patch
-async def _resolve_lost_output(self: ConsumerLoop, record: Any, error: BaseException) -> bool:
-    "A message the handler of `record` produced was not delivered: the error policy applies to `record`"
-    stage = f"delivering what {self.name}() produced"
-    if is_transient(error):
-        return False  # not the record's fault: it is handled again (the commits log it, once for all such records)
-    if self.failures.policy.retries:
-        return await self.failures.retry(record, stage, error, lambda: self.dispatch.call(record), give_up=self.dispatch.give_up)
-    return await self.dispatch.give_up(record, stage, error)
-
-# %% ../../nbs/internals/36_Consumer_Loop.ipynb #e4e7512b
-@patch
-def start(self: ConsumerLoop) -> None:
-    "Start consuming in a task on the running loop"
-    self._stopping = False
-    self._task = asyncio.get_running_loop().create_task(self._run(), name=f"fastkafka consumer loop {self.name}")
-
-# %% ../../nbs/internals/36_Consumer_Loop.ipynb #97632d48
-@patch
-async def stop(self: ConsumerLoop, timeout: float = 30.0) -> None:
-    """Stop fetching; let the records in hand finish; cancel retries still backing off (their records stay
-    uncommitted); commit what is done once its output is acknowledged. All within `timeout` seconds: what is still
-    running then is cancelled, and a final commit that cannot complete (the broker is gone) is abandoned"""
-    task, self._task = self._task, None
-    if task is None:
-        return
-    clock = asyncio.get_running_loop()
-    deadline = clock.time() + timeout
-    self._stopping = True
-    self.dispatch.stop_soon()
-    if self._waiting:
-        task.cancel()
-    done, pending = await asyncio.wait({task}, timeout=timeout)
-    if pending:
-        logger.warning("%s: a handler was still running %s s after stop; cancelling it", self.name, timeout)
-        task.cancel()
-        await asyncio.wait(pending)
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("%s: the consumer loop failed: %r", self.name, task.exception())
-    await self.dispatch.stop(max(0.0, deadline - clock.time()))
-    await self.commits.close(max(0.1, deadline - clock.time()))
-    self.failures.summarize()

@@ -9,7 +9,7 @@ __all__ = ['logger', 'PartitionProgress', 'Commits', 'NoCommits']
 import asyncio
 import logging
 from collections import deque
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
+from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Set, Tuple
 
 from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
@@ -25,11 +25,12 @@ class PartitionProgress:
     "The records of one partition in flight; the contiguous prefix of finished ones is what counts as handled"
     __slots__ = ("in_flight", "finished_early")
 
-    def __init__(self):
-        self.in_flight: deque = deque()  # offsets, in the order they started
+    def __init__(self) -> None:
+        self.in_flight: Deque[int] = deque()  # offsets, in the order they started
         self.finished_early: Set[int] = set()  # finished while an earlier one is still in flight
 
     def started(self, offset: int) -> None:
+        "Mark a record started (records start in offset order)"
         self.in_flight.append(offset)
 
     def finished(self, offset: int) -> Optional[int]:
@@ -61,16 +62,20 @@ class Commits:
         name: str,  # for logs: the handler's name
         interval_ms: int = 5000,  # commit this often
         max_pending: int = 50_000,  # ... or as soon as this many deliveries wait (bounds memory)
-    ):
-        self.consumer, self.deliveries, self.resolve, self.name = consumer, deliveries, resolve, name
-        self.interval, self.max_pending = interval_ms / 1000, max_pending
+    ) -> None:
+        self.consumer: Any = consumer
+        self.deliveries: Deliveries = deliveries
+        self.resolve: Callable[[Any, BaseException], Awaitable[bool]] = resolve
+        self.name: str = name
+        self.interval: float = interval_ms / 1000  # seconds
+        self.max_pending: int = max_pending
         self.handled: Dict[TopicPartition, int] = {}  # next offset to commit, per partition
         self.committed: Dict[TopicPartition, int] = {}
         self.rewinds: Dict[TopicPartition, int] = {}  # partitions to read again from an offset, applied by the loop between batches
-        self.failed: List = []  # (delivery, record) found failed by `prune`, for the next commit to resolve
-        self.lock = asyncio.Lock()  # held by a commit; an exactly-once dispatcher holds it to add a record's outputs and offset together
-        self._timer: Optional[asyncio.Task] = None
-        self._early: Optional[asyncio.Task] = None
+        self.failed: List[Tuple["asyncio.Future[Any]", Any]] = []  # (delivery, record) found failed by `prune`, for the next commit to resolve
+        self.lock: asyncio.Lock = asyncio.Lock()  # held by a commit; an exactly-once dispatcher holds it to add a record's outputs and offset together
+        self._timer: Optional["asyncio.Task[None]"] = None
+        self._early: Optional["asyncio.Task[None]"] = None
 
     def done(self, tp: TopicPartition, next_offset: int) -> None:
         "Everything before `next_offset` in `tp` was handled"
@@ -96,6 +101,7 @@ class Commits:
                 logger.warning("%s: committing offsets failed: %r; trying again in %s s", self.name, e, self.interval)
 
     def too_many_pending(self) -> bool:
+        "Whether `max_pending` deliveries or more wait: then the loop commits without waiting for the interval"
         return len(self.deliveries) >= self.max_pending
 
     def commit_in_background(self) -> None:
@@ -121,15 +127,15 @@ class Commits:
             if offsets:
                 await self._commit_offsets(offsets)
 
-    async def _settle(self, pending: List) -> None:
-        failed: Dict[tuple, tuple] = {}
+    async def _settle(self, pending: List[Tuple["asyncio.Future[Any]", Any]]) -> None:
+        failed: Dict[Tuple[str, int, int], Tuple[Any, BaseException]] = {}
         for delivery, record in pending:
             if not delivery.done():
                 await asyncio.wait((delivery,))
             error = delivery.exception() if not delivery.cancelled() else asyncio.CancelledError("the send was cancelled")
             if error is not None:
                 failed.setdefault((record.topic, record.partition, record.offset), (record, error))
-        again = []
+        again: List[Tuple[Any, BaseException]] = []
         for _, (record, error) in sorted(failed.items()):
             starts = starts_of(record)  # a record, or a batch of them
             if all(tp in self.rewinds and self.rewinds[tp] <= offset for tp, offset in starts.items()):

@@ -6,7 +6,7 @@
 __all__ = ['EventMetadata', 'Batch', 'starts_of']
 
 # %% ../../nbs/internals/30_Event_Metadata.ipynb #182b9ed7
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, overload
 
 from aiokafka.structs import TopicPartition
 
@@ -31,6 +31,10 @@ class EventMetadata(NamedTuple):
         return _new(cls, (record.topic, record.partition, record.offset, record.timestamp, record.timestamp_type, record.key,
                           record.headers))
 
+    @overload
+    def header(self, name: str) -> Optional[bytes]: ...
+    @overload
+    def header(self, name: str, default: bytes) -> bytes: ...
     def header(self, name: str, default: Optional[bytes] = None) -> Optional[bytes]:
         "The value of the last header called `name` (Kafka allows repeats), or `default`"
         for header, value in reversed(self.headers):

@@ -8,11 +8,11 @@ __all__ = ['logger', 'PartitionProducers', 'TransactionalCommits', 'staged_dead_
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #47021c3c
 import asyncio
 import logging
-from typing import Any, Callable, Dict, Iterable, List, Set
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Set
 
 from aiokafka.structs import TopicPartition
 
-from .._components.producer import Handling, handling, pace_metadata_updates
+from .._components.producer import Handling, Output, handling, pace_metadata_updates
 from .dispatch import Dispatch
 from .error_policy import dead_letter_headers
 from .offsets import Commits
@@ -31,12 +31,16 @@ class PartitionProducers:
         *,
         group_id: str,
         name: str,  # for logs: the handler's name
-    ):
-        self.make_producer, self.config, self.group_id, self.name = make_producer, config, group_id, name
+    ) -> None:
+        self.make_producer: Callable[..., Any] = make_producer
+        self.config: Dict[str, Any] = config
+        self.group_id: str = group_id
+        self.name: str = name
         self.producers: Dict[TopicPartition, Any] = {}
         self.open: Set[TopicPartition] = set()  # partitions with a transaction begun and not yet ended
 
     def transactional_id(self, tp: TopicPartition) -> str:
+        "The transactional id of `tp`'s producer: the same in every worker, so a new owner fences the old one"
         return f"{self.group_id}.{tp.topic}.{tp.partition}"
 
     async def assigned(self, partitions: Iterable[TopicPartition]) -> None:
@@ -47,7 +51,7 @@ class PartitionProducers:
             pace_metadata_updates(producer, self.config.get("retry_backoff_ms", 100) / 1000)
         await asyncio.gather(*(self.producers[tp].start() for tp in new))
 
-    async def add(self, tp: TopicPartition, outputs: List[tuple]) -> None:
+    async def add(self, tp: TopicPartition, outputs: List[Output]) -> None:
         "Send `outputs` ((topic, value, key, headers) each) in `tp`'s transaction, beginning one if none is open"
         if not outputs:
             return
@@ -86,17 +90,19 @@ class PartitionProducers:
             await asyncio.wait([asyncio.ensure_future(producer.stop()) for producer in gone], timeout=timeout)
 
     async def close(self, timeout: float = 10.0) -> None:
+        "Stop every producer (an open transaction is aborted), within `timeout` seconds"
         await self.revoked(list(self.producers), timeout)
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #7cb3db5f
 class TransactionalCommits(Commits):
     "Offsets committed with the outputs, in one transaction per partition"
 
-    def __init__(self, *args, producers: PartitionProducers, **kwargs):
+    def __init__(self, *args: Any, producers: PartitionProducers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.producers = producers
+        self.producers: PartitionProducers = producers
 
     async def assigned(self, partitions: Iterable[TopicPartition]) -> None:
+        "Start the producers of the new partitions, fencing their previous owners"
         await self.producers.assigned(partitions)
 
     async def _commit_offsets(self, offsets: Dict[TopicPartition, int]) -> None:
@@ -115,34 +121,40 @@ class TransactionalCommits(Commits):
                     self.rewind(tp, last)
 
     async def revoked(self, partitions: Iterable[TopicPartition]) -> None:
+        "Commit what is done of the partitions taken away, in their transactions, then stop their producers"
         partitions = list(partitions)
         await super().revoked(partitions)  # commits what is done of them, in their transactions
         await self.producers.revoked(partitions)
 
     async def close(self, timeout: float = 30.0) -> None:
+        "The final commit, then the producers stopped (an open transaction is aborted)"
         await super().close(timeout)
         await self.producers.close(min(timeout, 10.0))
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #4bc59c45
-def staged_dead_letter(topic: str) -> Callable[..., Any]:
+def staged_dead_letter(topic: str) -> Callable[[Any, str, BaseException, int], Awaitable[None]]:
     "The dead-letter action of an exactly-once consumer: the record goes out in its partition's transaction"
-    async def dead_letter(record, stage: str, error: BaseException, attempts: int) -> None:
-        handling.get().staging.append((topic, record.value, record.key, dead_letter_headers(record, stage, error, attempts)))
+    async def dead_letter(record: Any, stage: str, error: BaseException, attempts: int) -> None:
+        current = handling.get()
+        if current is None or current.staging is None:
+            raise RuntimeError(f"the dead letter of an exactly-once consumer is staged in its transaction, but {record!r} is not being handled by one")
+        current.staging.append((topic, record.value, record.key, dead_letter_headers(record, stage, error, attempts)))
     return dead_letter
 
 
 class TransactionalDispatch(Dispatch):
     "An async handler, one record at a time, its outputs committed with its offset"
 
-    def __init__(self, *args, producers: PartitionProducers, **kwargs):
+    def __init__(self, *args: Any, producers: PartitionProducers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.producers = producers
-        self.current = Handling(self.deliveries)
+        self.producers: PartitionProducers = producers
+        self.current: Handling = Handling(self.deliveries)
 
     def enter(self) -> None:
+        "Called once in the consumer loop's task: the handler's sends are staged in this consumer's handling context"
         handling.set(self.current)
 
-    async def _finish(self, tp: TopicPartition, record: Any, outputs: List[tuple]) -> bool:
+    async def _finish(self, tp: TopicPartition, record: Any, outputs: List[Output]) -> bool:
         "Add `record`'s outputs to the transaction and count it handled, atomically for commits; False if `tp` is no longer ours"
         async with self.commits.lock:
             if (self.interrupted and tp in self.revoked) or tp not in self.producers.producers:
@@ -152,7 +164,8 @@ class TransactionalDispatch(Dispatch):
             except Exception as e:
                 logger.warning("%s: adding to the transaction of %s failed (%r); its messages are handled again", self.name, tp, e)
                 await self.producers.abort(tp)
-                self.commits.rewind(tp, self.commits.committed.get(tp, record.offset))
+                last = self.commits.committed.get(tp)
+                self.commits.rewind(tp, record.offset if last is None else last)
                 return False
             self.commits.handled[tp] = record.offset + 1
             return True
@@ -165,6 +178,7 @@ class TransactionalDispatch(Dispatch):
         await self._finish(TopicPartition(record.topic, record.partition), record, current.staging)
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
+        "Handle the records one by one, each one's outputs and offset added to its partition's transaction together"
         decode, handle, current, failures, handled = self.decode, self.handle, self.current, self.failures, self.commits.handled
         for tp, records in batches.items():
             for record in records:

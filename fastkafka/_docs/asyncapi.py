@@ -14,8 +14,6 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
-from fastcore.basics import patch
-
 from .._application.app import FastKafka
 
 # %% ../../nbs/internals/60_AsyncAPI.ipynb #4f3b8d56
@@ -122,9 +120,3 @@ def write_spec(app: FastKafka) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(asyncapi_spec(app), sort_keys=False, allow_unicode=True))
     return path
-
-
-@patch
-def create_docs(self: FastKafka) -> Path:
-    "Write the app's AsyncAPI 3.0 specification to `root_path/asyncapi/spec/asyncapi.yml`; returns its path"
-    return write_spec(self)

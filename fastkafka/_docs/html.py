@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ASYNCAPI_PACKAGES', 'MIN_NODE_VERSION', 'CHROMIUM_NAMES', 'asyncapi_tools_dir', 'are_docs_deps_installed',
-           'check_node', 'find_chromium', 'check_browser', 'in_source_checkout', 'check_docs_prerequisites',
-           'install_docs_deps', 'validate_spec', 'generate_html_docs', 'serve_docs']
+           'check_node', 'find_chromium', 'check_browser', 'install_docs_deps', 'validate_spec', 'generate_html_docs',
+           'serve_docs']
 
 # %% ../../nbs/internals/61_AsyncAPI_Docs.ipynb #5c47a68d
 import collections
@@ -17,11 +17,10 @@ import shutil
 import subprocess
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple, Union
 
 from tqdm.auto import tqdm
 
-import fastkafka
 from .._cache_paths import cache_dir
 
 # %% ../../nbs/internals/61_AsyncAPI_Docs.ipynb #7c288408
@@ -55,25 +54,19 @@ def _missing_error(needed_by: str, missing: List[_Missing], then: str) -> Runtim
                         f"`sudo apt-get update && sudo apt-get install -y {packages}` (elsewhere: {elsewhere}), make sure it is on PATH, then {then}.")
 
 
-def _check_node(min_version: int) -> Tuple[Optional[int], List[_Missing]]:
-    "The major version of `node` on PATH, or None and what is missing"
+def check_node(min_version: int = MIN_NODE_VERSION) -> int:
+    "The major version of `node`; RuntimeError saying how to fix it when node or npm is missing or node is too old"
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         absent = [name for name, path in (("node", node), ("npm", npm)) if path is None]
-        return None, [(f"Node.js {min_version}+ with npm: {' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} not on PATH", "nodejs npm")]
+        missing = f"Node.js {min_version}+ with npm: {' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} not on PATH"
+        raise _missing_error("the AsyncAPI tools", [(missing, "nodejs npm")], "run `fastkafka docs install_deps` again")
     said = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
     found = re.match(r"v(\d+)\.", said)
     if found is None or int(found.group(1)) < min_version:
-        return None, [(f"Node.js {min_version}+: `{node} --version` says {said!r}", "nodejs npm")]
-    return int(found.group(1)), []
-
-
-def check_node(min_version: int = MIN_NODE_VERSION) -> int:
-    "The major version of `node`; RuntimeError saying how to fix it when node or npm is missing or node is too old"
-    major, missing = _check_node(min_version)
-    if missing:
-        raise _missing_error("the AsyncAPI tools", missing, "run `fastkafka docs install_deps` again")
-    return major
+        raise _missing_error("the AsyncAPI tools", [(f"Node.js {min_version}+: `{node} --version` says {said!r}", "nodejs npm")],
+                             "run `fastkafka docs install_deps` again")
+    return int(found.group(1))
 
 
 def find_chromium() -> Tuple[Optional[str], Optional[str]]:
@@ -82,39 +75,22 @@ def find_chromium() -> Tuple[Optional[str], Optional[str]]:
     return chromium, shutil.which("chromedriver")
 
 
-def _check_chromium() -> List[_Missing]:
-    chromium, driver = find_chromium()
-    return ([(f"Chromium (FastKafka's tests open the docs page in it): none of {', '.join(CHROMIUM_NAMES)} is on PATH", "chromium")]
-            if chromium is None else []) + ([("chromedriver (Selenium drives Chromium with it): not on PATH", "chromium-driver")] if driver is None else [])
-
-
 def check_browser() -> Tuple[str, str]:
-    "The paths of Chromium and chromedriver on PATH; RuntimeError naming the Debian packages when either is missing"
-    missing = _check_chromium()
-    if missing:
-        raise _missing_error("the docs' browser test", missing, "run the tests again")
-    return find_chromium()
-
-
-def in_source_checkout() -> bool:
-    "True when FastKafka is imported from a clone of its repository (an editable install), where its tests live"
-    settings = Path(fastkafka.__file__).resolve().parent.parent / "settings.ini"
-    return settings.is_file() and re.search(r"^lib_name\s*=\s*fastkafka\s*$", settings.read_text(), re.MULTILINE) is not None
-
-
-def check_docs_prerequisites(*, browser: bool = False, min_node_version: int = MIN_NODE_VERSION) -> None:
-    "Check Node.js and npm, and with `browser` Chromium and chromedriver, all at once: one RuntimeError names everything missing"
-    missing = _check_node(min_node_version)[1] + (_check_chromium() if browser else [])
-    if missing:
-        needed_by = "the AsyncAPI tools and FastKafka's browser test" if browser else "the AsyncAPI tools"
-        raise _missing_error(needed_by, missing, "run `fastkafka docs install_deps` again")
+    """The paths of Chromium and chromedriver on PATH, for the tests that open docs in a browser; RuntimeError naming
+    the Debian packages of what is missing"""
+    chromium, driver = find_chromium()
+    if chromium is None or driver is None:
+        missing = ([(f"Chromium (FastKafka's tests open the docs in it): none of {', '.join(CHROMIUM_NAMES)} is on PATH", "chromium")]
+                   if chromium is None else []) + ([("chromedriver (Selenium drives Chromium with it): not on PATH", "chromium-driver")]
+                                                    if driver is None else [])
+        raise _missing_error("FastKafka's browser tests", missing, "run the tests again")
+    return chromium, driver
 
 # %% ../../nbs/internals/61_AsyncAPI_Docs.ipynb #e0383c1e
-def install_docs_deps(*, force: bool = False, browser: Optional[bool] = None) -> Path:
-    """Check the prerequisites, then install the AsyncAPI generator, HTML template and parser with npm into
-    `asyncapi_tools_dir()`, once; returns that directory. `browser`: also require Chromium and chromedriver
-    (default: in a clone of FastKafka, whose tests need them)"""
-    check_docs_prerequisites(browser=in_source_checkout() if browser is None else browser)
+def install_docs_deps(*, force: bool = False) -> Path:
+    """Check Node.js and npm, then install the AsyncAPI generator, HTML template and parser with npm into
+    `asyncapi_tools_dir()`, once; returns that directory"""
+    check_node()
     tools = asyncapi_tools_dir()
     if are_docs_deps_installed() and not force:
         print(f"The AsyncAPI tools are already installed in {tools}; nothing to do.")
@@ -125,9 +101,10 @@ def install_docs_deps(*, force: bool = False, browser: Optional[bool] = None) ->
                                                     "dependencies": ASYNCAPI_PACKAGES}, indent=2))
     command = ["npm", "install", "--no-audit", "--no-fund", "--loglevel=http"]
     environment = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD": "1"}
-    tail = collections.deque(maxlen=30)  # npm's last words other than its fetches, for the error message
+    tail: Deque[str] = collections.deque(maxlen=30)  # npm's last words other than its fetches, for the error message
     with tqdm(unit=" requests", desc="AsyncAPI tools: npm install", mininterval=1) as progress:
         with subprocess.Popen(command, cwd=tools, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as npm:
+            assert npm.stdout is not None  # stdout=PIPE
             for line in npm.stdout:
                 if "http fetch" in line:
                     progress.update(1)
@@ -193,14 +170,14 @@ def generate_html_docs(spec_path: Union[str, Path], output_dir: Union[str, Path]
 class _DocsHandler(http.server.SimpleHTTPRequestHandler):
     "Serves the docs directory quietly; answers the browser's favicon probe with 204 rather than a failed request"
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         if self.path == "/favicon.ico" and not (Path(self.directory) / "favicon.ico").is_file():
             self.send_response(204)
             self.end_headers()
             return
         super().do_GET()
 
-    def log_message(self, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -88,9 +88,11 @@ async def demo(samples: List[IrisInputData] = SAMPLES, timeout: float = 60) -> L
         service = subprocess.Popen(command, env={**os.environ, "IRIS_KAFKA_HOST": host, "IRIS_KAFKA_PORT": port},
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         running = threading.Event()
+        output = service.stdout
+        assert output is not None  # stdout=PIPE
 
-        def relay():
-            for line in service.stdout:
+        def relay() -> None:
+            for line in output:
                 print("  " + line.rstrip(), flush=True)
                 if "running on" in line:
                     running.set()
@@ -108,12 +110,12 @@ async def demo(samples: List[IrisInputData] = SAMPLES, timeout: float = 60) -> L
                 for sample in samples:
                     await producer.send_and_wait("input_data", sample.model_dump_json().encode())
                 print(f"Sent {len(samples)} measurements to 'input_data'; predictions arriving on 'predictions':", flush=True)
-                results = []
+                results: List[IrisPrediction] = []
 
-                async def collect():
+                async def collect() -> None:
                     while len(results) < len(samples):
                         for records in (await predictions.getmany(timeout_ms=1000)).values():
-                            results.extend(IrisPrediction.model_validate_json(r.value) for r in records)
+                            results.extend(IrisPrediction.model_validate_json(r.value) for r in records if r.value is not None)
 
                 await asyncio.wait_for(collect(), timeout)
                 for sample, prediction in zip(samples, results):

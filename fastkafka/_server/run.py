@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import List, Optional
+from typing import Iterable, List, Optional
 
 from .._application.app import FastKafka
 from .._components.logger import check_log_options, configure_logging
@@ -126,9 +126,10 @@ def run_worker(app_path: str, kafka_broker: Optional[str], stop_timeout: float =
 
 def _serve_metrics(app: FastKafka, bind: str, port: int) -> None:
     "Measure `app` and serve its metrics for Prometheus on bind:port (a daemon thread of prometheus-client's)"
-    from fastkafka._application.metrics import PrometheusMetrics  # only with --metrics-port: prometheus-client is an extra
-    app.metrics = PrometheusMetrics()
-    app.metrics.serve(bind, port)
+    from fastkafka.metrics import PrometheusMetrics  # only with --metrics-port: prometheus-client is an extra
+    metrics = PrometheusMetrics()
+    app.metrics = metrics
+    metrics.serve(bind, port)
     logger.info("Metrics for Prometheus on http://%s:%d/metrics", bind, port)
 
 # %% ../../nbs/internals/80_Run.ipynb #5facc8f2
@@ -138,7 +139,7 @@ if __name__ == "__main__":  # python -m fastkafka._server.run module:app [broker
     run_worker(arguments[0], arguments[1] or None, float(arguments[2] or STOP_TIMEOUT), int(arguments[3]) if arguments[3] else None)
 
 # %% ../../nbs/internals/80_Run.ipynb #7daf8553
-def _relay(stream, prefix: str) -> None:
+def _relay(stream: Iterable[str], prefix: str) -> None:
     for line in stream:
         sys.stdout.write(f"{prefix}{line}")
         sys.stdout.flush()
@@ -176,11 +177,11 @@ def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional
                    "PYTHONUNBUFFERED": "1", "FASTKAFKA_LOG_LEVEL": log_level, "FASTKAFKA_LOG_FORMAT": log_format,
                    "FASTKAFKA_METRICS_PORT": str(metrics_port or ""), "FASTKAFKA_METRICS_BIND": metrics_bind}
     workers: List[subprocess.Popen] = []
-    relays = []
+    relays: List[threading.Thread] = []
     stopping = threading.Event()
     is_init = os.getpid() == 1
 
-    def stop_all(*_):
+    def stop_all(*_: object) -> None:
         stopping.set()
 
     previous = {s: signal.signal(s, stop_all) for s in (signal.SIGINT, signal.SIGTERM)}

@@ -7,6 +7,7 @@ __all__ = ['default_partition', 'InMemoryBroker', 'InMemoryProducer', 'InMemoryB
 
 # %% ../../nbs/internals/50_In_Memory_Broker.ipynb #b869f0b7
 import asyncio
+import dataclasses
 import itertools
 import time
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -25,12 +26,12 @@ def default_partition(key: Optional[bytes], partitions: int) -> int:
 class _Group:
     "A consumer group: its members, who owns which partition, and the committed offsets"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.members: List["InMemoryConsumer"] = []
         self.committed: Dict[TopicPartition, int] = {}
 
 # %% ../../nbs/internals/50_In_Memory_Broker.ipynb #108e7956
-class InMemoryBroker(TestBroker):
+class InMemoryBroker(TestBroker["InMemoryBroker"]):
     "An in-process Kafka: topics, partitions, offsets, consumer groups; start it, then use `clients` or `producer()`/`consumer()`"
 
     def __init__(
@@ -74,6 +75,13 @@ class InMemoryBroker(TestBroker):
     @property
     def is_started(self) -> bool:
         return self._started
+
+    @property
+    def clients(self) -> Tuple[Callable[..., "InMemoryProducer"], Callable[..., "InMemoryConsumer"]]:
+        "Factories with the signatures of `AIOKafkaProducer` and `AIOKafkaConsumer`, bound to this broker: what the Tester gives an app"
+        # The transactional producer builds on this module's producer, so its module imports this one, not the reverse.
+        from fastkafka._testing.in_memory_transactions import clients
+        return clients(self)
 
     def _check_started(self, what: str) -> None:
         if not self._started:
@@ -362,8 +370,9 @@ class InMemoryConsumer:
             records = self.broker.records(tp.topic, tp.partition)[position:position + limit]
             if records:
                 if self.key_deserializer is not None or self.value_deserializer is not None:
-                    records = [r._replace(key=self.key_deserializer(r.key) if self.key_deserializer else r.key,
-                                          value=self.value_deserializer(r.value) if self.value_deserializer else r.value) for r in records]
+                    records = [dataclasses.replace(r, key=self.key_deserializer(r.key) if self.key_deserializer else r.key,
+                                                   value=self.value_deserializer(r.value) if self.value_deserializer else r.value)
+                               for r in records]
                 batches[tp] = records
                 self._positions[tp] = position + len(records)
                 limit -= len(records)

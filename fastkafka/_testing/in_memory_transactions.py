@@ -64,15 +64,12 @@ class InMemoryTransactionalProducer(InMemoryProducer):
             delivered.cancel()
 
 # %% ../../nbs/internals/51_In_Memory_Transactions.ipynb #f6a7c010
-def clients(self: InMemoryBroker) -> Tuple[Callable[..., InMemoryProducer], Callable[..., InMemoryConsumer]]:
-    "Factories with the signatures of `AIOKafkaProducer` and `AIOKafkaConsumer`, bound to this broker"
-    def producer(**kwargs) -> InMemoryProducer:
+def clients(broker: InMemoryBroker) -> Tuple[Callable[..., InMemoryProducer], Callable[..., InMemoryConsumer]]:
+    "Factories with the signatures of `AIOKafkaProducer` and `AIOKafkaConsumer`, bound to `broker` (also `broker.clients`)"
+    def producer(**kwargs: Any) -> InMemoryProducer:
         if kwargs.get("transactional_id") is not None:
-            return InMemoryTransactionalProducer(self, **kwargs)
-        return InMemoryProducer(self, **kwargs)
-    def consumer(*topics, **kwargs) -> InMemoryConsumer:
-        return InMemoryConsumer(self, *topics, **kwargs)
+            return InMemoryTransactionalProducer(broker, **kwargs)
+        return InMemoryProducer(broker, **kwargs)
+    def consumer(*topics: str, **kwargs: Any) -> InMemoryConsumer:
+        return InMemoryConsumer(broker, *topics, **kwargs)
     return producer, consumer
-
-
-InMemoryBroker.clients = property(clients)  # `broker.clients`, and `clients(broker)` where a function is handier

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['logger', 'KAFKA_VERSION', 'SCALA_VERSION', 'MIN_JAVA_VERSION', 'INSTALLED_MARKER', 'KAFKA_MIRRORS',
            'default_kafka_version', 'kafka_generation', 'kafka_home', 'is_kafka_installed', 'java_executable',
-           'check_java', 'install_kafka']
+           'check_java', 'usable_java', 'install_kafka']
 
 # %% ../../nbs/internals/02_Kafka_Install.ipynb #f6b825f1
 import collections
@@ -20,7 +20,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Deque, Iterable, Optional
 
 from tqdm.auto import tqdm
 
@@ -73,11 +73,17 @@ def java_executable() -> Optional[str]:
     return shutil.which("java")
 
 
-def check_java(java: Optional[str] = None, min_version: int = MIN_JAVA_VERSION) -> int:
-    "Return the major version of `java` (default: `java_executable()`); RuntimeError saying how to fix it when missing or too old"
-    java = java or java_executable()
+def _found_java(min_version: int) -> str:
+    "`java_executable()`, or a RuntimeError saying how to install one"
+    java = java_executable()
     if java is None:
         raise RuntimeError(f"Java {min_version} or newer is needed to run Apache Kafka, but no `java` was found. {_JAVA_HINT}")
+    return java
+
+
+def check_java(java: Optional[str] = None, min_version: int = MIN_JAVA_VERSION) -> int:
+    "Return the major version of `java` (default: `java_executable()`); RuntimeError saying how to fix it when missing or too old"
+    java = java or _found_java(min_version)
     try:
         answer = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -92,6 +98,13 @@ def check_java(java: Optional[str] = None, min_version: int = MIN_JAVA_VERSION) 
     if major < min_version:
         raise RuntimeError(f"Java {min_version} or newer is needed to run Apache Kafka, but {java} is Java {major}. {_JAVA_HINT}")
     return major
+
+
+def usable_java(min_version: int = MIN_JAVA_VERSION) -> str:
+    "The `java` to run Kafka with, once `check_java` found it new enough; RuntimeError saying how to fix it otherwise"
+    java = _found_java(min_version)
+    check_java(java, min_version)
+    return java
 
 # %% ../../nbs/internals/02_Kafka_Install.ipynb #f89b4859
 _POM_TEMPLATE = """<project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -127,9 +140,9 @@ def _fetch_with_maven(kafka_version: str, libs: Path, progress: tqdm) -> None:
     command = ["mvn", "-B", "-f", str(work / "pom.xml"), "dependency:copy-dependencies",
                f"-DoutputDirectory={libs}", "-DincludeScope=runtime"]
     progress.set_description(f"Apache Kafka {kafka_version}: resolving with Maven")
-    tail = collections.deque(maxlen=30)
+    tail: Deque[str] = collections.deque(maxlen=30)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as mvn:
-        for line in mvn.stdout:
+        for line in mvn.stdout or ():  # always a pipe: stdout=PIPE
             tail.append(line.rstrip())
             if "Downloaded from" in line or "Copying " in line:
                 progress.update(1)
@@ -187,8 +200,9 @@ def _fetch_distribution(kafka_version: str, libs: Path, progress: tqdm, mirrors:
     with tarfile.open(archive) as tgz:
         for member in tgz.getmembers():
             parts = Path(member.name).parts
-            if member.isfile() and len(parts) == 3 and parts[1] == "libs" and parts[2].endswith(".jar"):
-                with tgz.extractfile(member) as jar, open(libs / parts[2], "wb") as out:  # by base name: no path from the archive is trusted
+            jar = tgz.extractfile(member) if member.isfile() and len(parts) == 3 and parts[1] == "libs" and parts[2].endswith(".jar") else None
+            if jar is not None:
+                with jar, open(libs / parts[2], "wb") as out:  # by base name: no path from the archive is trusted
                     shutil.copyfileobj(jar, out)
     archive.unlink()
 

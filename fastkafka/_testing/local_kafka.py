@@ -7,39 +7,48 @@ __all__ = ['logger', 'ApacheKafkaBroker']
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #0859ef83
 import asyncio
+import importlib
 import logging
 import re
-import secrets
-import shutil
 import ssl
 import subprocess
 import tempfile
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, AsyncIterator, Coroutine, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
-from fastcore.basics import patch
 
-from .kafka_install import (check_java, default_kafka_version, is_kafka_installed, java_executable, kafka_generation,
-                                              kafka_home)
+from .kafka_install import default_kafka_version, is_kafka_installed, kafka_generation, kafka_home, usable_java
 from .test_broker import TestBroker
 from .kafka_process import (JVM_OPTIONS, LOG_CONFIGURATION, PortTaken, SASL_MECHANISMS,
-                                              SECURITY_PROTOCOLS, TOPIC_NAME, free_port, log_tail, new_cluster_id,
-                                              port_is_free, server_properties, stop_process, terminate)
+                                              SECURITY_PROTOCOLS, free_port, log_tail, make_certificate, new_cluster_id,
+                                              partition_counts, port_is_free, server_properties, stop_process, terminate)
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #b7ac0f26
 logger = logging.getLogger(__name__)
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #e39335bd
-class ApacheKafkaBroker(TestBroker):
-    """A single-node Apache Kafka in KRaft mode on 127.0.0.1, for tests and local development.
+@dataclass
+class _LaunchedKafka:
+    "One launched Kafka: the directory it owns, its internal listener, the cluster id of its storage, its process"
+    workdir: Path
+    internal_port: int
+    cluster_id: str
+    command: List[str]
+    process: "subprocess.Popen[bytes]"
 
-    Use it as `with ApacheKafkaBroker(...) as bootstrap_servers:`, `async with ...`, or `start()`/`stop()`;
-    each gives the bootstrap string `127.0.0.1:PORT`.
-    """
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "kafka.log"
+
+
+class _BrokerSettings:
+    "What an `ApacheKafkaBroker` is asked for, checked before anything starts, and the Kafka it runs"
 
     def __init__(
         self,
@@ -62,33 +71,17 @@ class ApacheKafkaBroker(TestBroker):
             if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not isinstance(password, str) or not password or re.search(r'["\\\s=,\]\[]', password):
                 raise ValueError(f"User {name!r}: names are letters, digits . _ -; passwords are non-empty, without quotes, backslashes, spaces, = , [ ]")
         self.security_protocol, self.users = security_protocol, dict(users)
-        self.ssl_cafile: Optional[Path] = None
-        self._internal_port: Optional[int] = None
-        self.topics = self._partition_counts(topics)
+        self.topics = partition_counts(topics)
         self.retries = retries
         self.apply_nest_asyncio = apply_nest_asyncio
         self.listener_port = listener_port
         self.server_properties = dict(server_properties or {})
         self.startup_timeout = startup_timeout
         self.kafka_version = kafka_version or default_kafka_version()
-        self.bootstrap_servers: Optional[str] = None
-        self.workdir: Optional[Path] = None
-        self._process: Optional[subprocess.Popen] = None
-        self._cleanup: Optional[weakref.finalize] = None
-        self._cluster_id: Optional[str] = None
-        self._command: list = []
-
-    @staticmethod
-    def _partition_counts(topics: Union[Iterable[str], Mapping[str, int]]) -> dict:
-        if isinstance(topics, str):
-            raise ValueError(f"topics must be a list of topic names or a {{name: partitions}} mapping, not the string {topics!r}")
-        counts = dict(topics) if isinstance(topics, Mapping) else {name: 1 for name in topics}
-        for name, partitions in counts.items():
-            if not isinstance(name, str) or not TOPIC_NAME.fullmatch(name) or name in (".", ".."):
-                raise ValueError(f"Invalid Kafka topic name {name!r}: use 1 to 249 of the characters a-z A-Z 0-9 . _ -")
-            if not isinstance(partitions, int) or isinstance(partitions, bool) or partitions < 1:
-                raise ValueError(f"Topic {name!r} needs a whole number of partitions >= 1, not {partitions!r}")
-        return counts
+        self.bootstrap_servers: Optional[str] = None  # "127.0.0.1:PORT", from ready until stopped
+        self.ssl_cafile: Optional[Path] = None  # the PEM of the test certificate while an SSL listener runs: clients trust it
+        self._kafka: Optional[_LaunchedKafka] = None
+        self._cleanup: Optional[weakref.finalize] = None  # stops Kafka and removes its directory, also if stop() never comes
 
     @property
     def is_started(self) -> bool:
@@ -96,306 +89,298 @@ class ApacheKafkaBroker(TestBroker):
         return self.bootstrap_servers is not None
 
     @property
+    def workdir(self) -> Optional[Path]:
+        "Kafka's temporary directory (configuration, storage, log) while it runs"
+        return self._kafka.workdir if self._kafka is not None else None
+
+    @property
     def log_path(self) -> Optional[Path]:
         "Kafka's log file while the broker runs"
-        return self.workdir / "kafka.log" if self.workdir else None
+        return self._kafka.log_path if self._kafka is not None else None
 
     def __repr__(self) -> str:
         state = f"running on {self.bootstrap_servers}" if self.is_started else "not running"
         return f"{type(self).__name__}(topics={self.topics!r}) {state}"
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #51154bd0
-@patch
-def _discard(self: ApacheKafkaBroker) -> None:
-    "Stop this attempt's Kafka, if any, and forget it"
-    if self._cleanup is not None:
-        self._cleanup()
-    self._process, self.workdir, self._cleanup, self.bootstrap_servers = None, None, None, None
+class _BrokerLaunch(_BrokerSettings):
+    "How one start attempt gets from nothing to a running Kafka process, and how it is undone"
 
+    def _discard(self) -> None:
+        "Stop this attempt's Kafka, if any, remove its directory, and forget both"
+        if self._cleanup is not None:
+            self._cleanup()
+        self._kafka, self._cleanup, self.bootstrap_servers, self.ssl_cafile = None, None, None, None
 
-@patch
-async def _launch(self: ApacheKafkaBroker, home: Path, java: str, port: int) -> None:
-    "One start attempt up to a running Java process: configuration, storage format, launch"
-    controller_port, internal_port = free_port(), free_port()
-    workdir = self.workdir = Path(tempfile.mkdtemp(prefix="fastkafka-kafka-"))
-    self._internal_port = internal_port
-    # Registered first, so that whatever fails below, or if the broker is dropped or Python exits without stop(),
-    # Kafka goes and takes its directory along.
-    self._cleanup = weakref.finalize(self, terminate, None, workdir)
-    config = workdir / "server.properties"
-    keystore = await asyncio.to_thread(self._make_certificate, java) if self.security_protocol.endswith("SSL") else None
-    generation = kafka_generation(self.kafka_version)
-    config.write_text(server_properties(port, internal_port, controller_port, workdir / "data", self.server_properties,
-                                         self.security_protocol, self.users, keystore, generation=generation))
-    log_file, log_property, log_configuration = LOG_CONFIGURATION[generation]
-    (workdir / log_file).write_text(log_configuration)
-    jvm = [java, *JVM_OPTIONS, f"-D{log_property}=file:{workdir / log_file}", "-cp", str(home / "libs" / "*")]
-    cluster_id = self._cluster_id = new_cluster_id()
-    with open(workdir / "kafka.log", "ab") as log:
-        formatted = await asyncio.to_thread(
-            subprocess.run, [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config),
-                             *[argument for name, password in self.users.items() for mechanism in SASL_MECHANISMS[1:]
-                               for argument in ("--add-scram", f"{mechanism}=[name={name},password={password}]")]],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    async def _launch(self, home: Path, java: str, port: int) -> _LaunchedKafka:
+        "One start attempt up to a running Java process: configuration, storage format, launch"
+        controller_port, internal_port = free_port(), free_port()
+        workdir = Path(tempfile.mkdtemp(prefix="fastkafka-kafka-"))
+        # Registered first, so that whatever fails below, or if the broker is dropped or Python exits without stop(),
+        # Kafka goes and takes its directory along.
+        self._cleanup = weakref.finalize(self, terminate, None, workdir)
+        keystore: Optional[Tuple[Path, str]] = None
+        if self.security_protocol.endswith("SSL"):
+            keystore_file, keystore_password, self.ssl_cafile = await asyncio.to_thread(make_certificate, java, workdir)
+            keystore = (keystore_file, keystore_password)
+        config, generation = workdir / "server.properties", kafka_generation(self.kafka_version)
+        config.write_text(server_properties(port, internal_port, controller_port, workdir / "data", self.server_properties,
+                                             self.security_protocol, self.users, keystore, generation=generation))
+        log_file, log_property, log_configuration = LOG_CONFIGURATION[generation]
+        (workdir / log_file).write_text(log_configuration)
+        jvm = [java, *JVM_OPTIONS, f"-D{log_property}=file:{workdir / log_file}", "-cp", str(home / "libs" / "*")]
+        cluster_id = new_cluster_id()
+        with open(workdir / "kafka.log", "ab") as log:
+            formatted = await asyncio.to_thread(
+                subprocess.run, [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config),
+                                 *[argument for name, password in self.users.items() for mechanism in SASL_MECHANISMS[1:]
+                                   for argument in ("--add-scram", f"{mechanism}=[name={name},password={password}]")]],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         if formatted.returncode != 0:
             raise RuntimeError(f"Kafka's storage format failed (exit code {formatted.returncode}). Last lines of its log:\n{log_tail(workdir / 'kafka.log')}")
-        self._command = [*jvm, "kafka.Kafka", str(config)]
-        self._spawn()
+        command = [*jvm, "kafka.Kafka", str(config)]
+        return _LaunchedKafka(workdir, internal_port, cluster_id, command, self._spawn(workdir, command))
 
-
-@patch
-def _spawn(self: ApacheKafkaBroker) -> None:
-    "Launch the Kafka process for the prepared working directory"
-    with open(self.workdir / "kafka.log", "ab") as log:
-        self._process = subprocess.Popen(self._command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    self._cleanup.detach()
-    self._cleanup = weakref.finalize(self, terminate, self._process, self.workdir)
+    def _spawn(self, workdir: Path, command: List[str]) -> "subprocess.Popen[bytes]":
+        "Run Kafka with `command`, appending to its log in `workdir`; the broker's cleanup stops this process from now on"
+        with open(workdir / "kafka.log", "ab") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if self._cleanup is not None:
+            self._cleanup.detach()
+        self._cleanup = weakref.finalize(self, terminate, process, workdir)
+        return process
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #17297def
-@patch
-def _make_certificate(self: ApacheKafkaBroker, java: str) -> Tuple[Path, str]:
-    "A self-signed certificate for 127.0.0.1 in a PKCS12 keystore (and its PEM as `ssl_cafile`), made with keytool"
-    beside_java = Path(java).resolve().parent / "keytool"
-    keytool = str(beside_java) if beside_java.exists() else shutil.which("keytool")
-    if keytool is None:
-        raise RuntimeError("SSL needs Java's keytool, which was not found next to java or on PATH")
-    password = secrets.token_hex(16)
-    keystore, cafile = self.workdir / "broker.p12", self.workdir / "broker-ca.pem"
-    for command in ([keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                     "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-keystore", str(keystore),
-                     "-storetype", "PKCS12", "-storepass", password, "-keypass", password],
-                    [keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore", str(keystore), "-storepass", password, "-file", str(cafile)]):
-        made = subprocess.run(command, capture_output=True, text=True)
-        if made.returncode != 0:
-            raise RuntimeError(f"keytool could not make the test certificate: {made.stderr.strip() or made.stdout.strip()}")
-    self.ssl_cafile = cafile
-    return keystore, password
+class _BrokerSecurity(_BrokerLaunch):
+    "The connection settings for a client of the broker's listener"
 
+    def client_settings(self, user: Optional[str] = None, mechanism: str = "PLAIN") -> Dict[str, Any]:
+        """The security settings for aiokafka's clients and `FastKafka(...)` to connect to this broker as `user` with `mechanism`
 
-@patch
-def client_settings(self: ApacheKafkaBroker, user: Optional[str] = None, mechanism: str = "PLAIN") -> Dict[str, Any]:
-    "aiokafka/FastKafka keyword arguments for connecting to this broker: bootstrap servers, security protocol, SASL user, SSL context"
-    if not self.is_started:
-        raise RuntimeError(f"{self!r}: client_settings() needs a started broker")
-    return {"bootstrap_servers": self.bootstrap_servers, **self._security_settings(user, mechanism)}
-
-
-@patch
-def _security_settings(self: ApacheKafkaBroker, user: Optional[str] = None, mechanism: str = "PLAIN") -> Dict[str, Any]:
-    "The security part of `client_settings` (the first user by default)"
-    if user is None and self.users:
-        user = next(iter(self.users))
-    settings: Dict[str, Any] = {"security_protocol": self.security_protocol}
-    if self.security_protocol.startswith("SASL"):
-        if user not in self.users:
-            raise ValueError(f"Unknown user {user!r}: this broker has {sorted(self.users)}")
-        if mechanism not in SASL_MECHANISMS:
-            raise ValueError(f"mechanism must be one of {', '.join(SASL_MECHANISMS)}, not {mechanism!r}")
-        settings.update(sasl_mechanism=mechanism, sasl_plain_username=user, sasl_plain_password=self.users[user])
-    if self.security_protocol.endswith("SSL"):
-        settings["ssl_context"] = ssl.create_default_context(cafile=str(self.ssl_cafile))
-    return settings
+        `security_protocol`, and `ssl_context` and `sasl_*` as the listener needs them; `user` defaults to the first
+        user. Not the address: pass what `start()` returns as `bootstrap_servers` (or in an app's `kafka_brokers`)."""
+        if user is None and self.users:
+            user = next(iter(self.users))
+        settings: Dict[str, Any] = {"security_protocol": self.security_protocol}
+        if self.security_protocol.startswith("SASL"):
+            if user is None or user not in self.users:
+                raise ValueError(f"Unknown user {user!r}: this broker has {sorted(self.users)}")
+            if mechanism not in SASL_MECHANISMS:
+                raise ValueError(f"mechanism must be one of {', '.join(SASL_MECHANISMS)}, not {mechanism!r}")
+            settings.update(sasl_mechanism=mechanism, sasl_plain_username=user, sasl_plain_password=self.users[user])
+        if self.security_protocol.endswith("SSL"):
+            if self.ssl_cafile is None:
+                raise RuntimeError(f"{self!r}: client_settings() of an SSL listener needs a started broker (its certificate is made on start)")
+            settings["ssl_context"] = ssl.create_default_context(cafile=str(self.ssl_cafile))
+        return settings
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #eb6c8a6b
-@patch
-def _raise_if_exited(self: ApacheKafkaBroker) -> None:
-    exit_code = self._process.poll()
-    if exit_code is None:
-        return
-    log = self.log_path.read_text(errors="replace") if self.log_path.is_file() else ""
-    bind_error = next((line for line in log.splitlines() if "Address already in use" in line or "BindException" in line), None)
-    if bind_error is not None:  # anywhere in the log: the shutdown that follows writes many more lines
-        raise PortTaken(bind_error)
-    tail = log_tail(self.log_path, text=log)
-    raise RuntimeError(f"Kafka exited during start-up with code {exit_code}. Last lines of its log:\n{tail}")
+class _BrokerReadiness(_BrokerSecurity):
+    "Waiting until a launched Kafka serves: it answers as ours, names a controller, and has the topics, each partition led"
 
+    def _raise_if_exited(self, kafka: _LaunchedKafka) -> None:
+        exit_code = kafka.process.poll()
+        if exit_code is None:
+            return
+        log = kafka.log_path.read_text(errors="replace") if kafka.log_path.is_file() else ""
+        bind_error = next((line for line in log.splitlines() if "Address already in use" in line or "BindException" in line), None)
+        if bind_error is not None:  # anywhere in the log: the shutdown that follows writes many more lines
+            raise PortTaken(bind_error)
+        tail = log_tail(kafka.log_path, text=log)
+        raise RuntimeError(f"Kafka exited during start-up with code {exit_code}. Last lines of its log:\n{tail}")
 
-@patch
-def _timed_out(self: ApacheKafkaBroker, waiting_for: str) -> RuntimeError:
-    return RuntimeError(f"Kafka did not {waiting_for} within startup_timeout={self.startup_timeout} s. Last lines of its log:\n{log_tail(self.log_path)}")
+    def _timed_out(self, kafka: _LaunchedKafka, waiting_for: str) -> RuntimeError:
+        return RuntimeError(f"Kafka did not {waiting_for} within startup_timeout={self.startup_timeout} s. Last lines of its log:\n{log_tail(kafka.log_path)}")
 
+    async def _wait_until_ready(self, kafka: _LaunchedKafka, deadline: float, client_port: Optional[int] = None) -> None:
+        """Return once our Kafka answers metadata requests on its internal listener naming a controller, every requested
+        topic has a leader for each partition, and the client listener on `client_port` answers as our Kafka too"""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                async with self._answering_admin(kafka, kafka.internal_port, deadline, "accept connections") as admin:
+                    await self._await_controller(kafka, admin, deadline)
+                # aiokafka sends admin requests to the controller of the metadata it holds (refreshed once if that names
+                # none): one that connected before the controller was known can still fail, so a new client creates the topics.
+                async with self._answering_admin(kafka, kafka.internal_port, deadline, "accept connections") as admin:
+                    await self._create_topics(kafka, admin, deadline)
+                break
+            except KafkaError:  # our Kafka went away mid-request (e.g. it lost a port race): its exit says why
+                if loop.time() > deadline:
+                    raise self._timed_out(kafka, "accept connections") from None
+            await asyncio.sleep(0.05)
+        if client_port is not None:  # it must answer (authenticated as needed) with our cluster id: else another Kafka has the port
+            async with self._answering_admin(kafka, client_port, deadline, "accept connections on its client port", **self.client_settings()):
+                pass
 
-@patch
-async def _wait_until_ready(self: ApacheKafkaBroker, port: int, deadline: float, client_port: Optional[int] = None) -> None:
-    """Return once our Kafka answers metadata requests on `port` (the internal listener), every requested topic has a
-    leader for each partition, and the client listener on `client_port` answers as our Kafka too"""
-    loop = asyncio.get_running_loop()
-    while True:
-        admin = await self._answering_admin(port, deadline, "accept connections")
-        try:
-            await self._create_topics(admin, deadline)
-            break
-        except KafkaError:  # our Kafka went away mid-request (e.g. it lost a port race): its exit says why
+    @asynccontextmanager
+    async def _answering_admin(self, kafka: _LaunchedKafka, port: int, deadline: float, waiting_for: str,
+                               **security: Any) -> AsyncIterator[AIOKafkaAdminClient]:
+        "An admin client for our Kafka on `port`, once it answers there; raises if Kafka exits or `deadline` passes first"
+        loop = asyncio.get_running_loop()
+        while (admin := await self._our_admin_client(kafka, port, **security)) is None:
+            self._raise_if_exited(kafka)
             if loop.time() > deadline:
-                raise self._timed_out("accept connections") from None
+                raise self._timed_out(kafka, waiting_for)
+            await asyncio.sleep(0.05)
+        try:
+            yield admin
         finally:
             await admin.close()
-        await asyncio.sleep(0.05)
-    if client_port is not None:  # it must answer (authenticated as needed) with our cluster id: else another Kafka has the port
-        await (await self._answering_admin(client_port, deadline, "accept connections on its client port", **self._security_settings())).close()
 
+    async def _our_admin_client(self, kafka: _LaunchedKafka, port: int, **security: Any) -> Optional[AIOKafkaAdminClient]:
+        "An admin client for our Kafka on `port` once it answers metadata requests; None while it does not yet"
+        try:  # first a bare connection, so aiokafka does not log connection errors while Kafka boots
+            _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
+            writer.close()
+        except (OSError, asyncio.TimeoutError):
+            return None
+        admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=10_000, **security)
+        try:
+            await admin.start()  # a metadata request succeeded
+            cluster_id = (await admin.describe_cluster())["cluster_id"]
+        except (KafkaError, OSError, asyncio.TimeoutError):
+            await admin.close()
+            return None
+        if cluster_id != kafka.cluster_id:
+            # Another Kafka answers on the port ours was to use: ours lost the race for it and will fail to bind.
+            await admin.close()
+            raise PortTaken(f"port {port} is served by another Kafka (cluster {cluster_id})")
+        return admin
 
-@patch
-async def _answering_admin(self: ApacheKafkaBroker, port: int, deadline: float, waiting_for: str, **security: Any) -> AIOKafkaAdminClient:
-    "An admin client for our Kafka on `port`, once it answers there; raises if Kafka exits or `deadline` passes first"
-    loop = asyncio.get_running_loop()
-    while True:
-        self._raise_if_exited()
-        admin = await self._our_admin_client(port, **security)
-        if admin is not None:
-            return admin
-        if loop.time() > deadline:
-            raise self._timed_out(waiting_for)
-        await asyncio.sleep(0.05)
-
-
-@patch
-async def _our_admin_client(self: ApacheKafkaBroker, port: int, **security: Any) -> Optional[AIOKafkaAdminClient]:
-    "An admin client for our Kafka on `port` once it answers metadata requests; None while it does not yet"
-    try:  # first a bare connection, so aiokafka does not log connection errors while Kafka boots
-        _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
-        writer.close()
-    except (OSError, asyncio.TimeoutError):
-        return None
-    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=10_000, **security)
-    try:
-        await admin.start()  # a metadata request succeeded
-        cluster_id = (await admin.describe_cluster())["cluster_id"]
-    except (KafkaError, OSError, asyncio.TimeoutError):
-        await admin.close()
-        return None
-    if cluster_id != self._cluster_id:
-        # Another Kafka answers on the port ours was to use: ours lost the race for it and will fail to bind.
-        await admin.close()
-        raise PortTaken(f"port {port} is served by another Kafka (cluster {cluster_id})")
-    return admin
-
-
-@patch
-async def _create_topics(self: ApacheKafkaBroker, admin: AIOKafkaAdminClient, deadline: float) -> None:
-    loop = asyncio.get_running_loop()
-    pending = dict(self.topics)
-    while pending:
-        self._raise_if_exited()
-        response = await admin.create_topics([NewTopic(name, partitions, 1) for name, partitions in pending.items()])
-        for name, error_code, *message in response.topic_errors:
-            if error_code in (0, 36):  # created, or TOPIC_ALREADY_EXISTS
-                pending.pop(name)
-            elif error_code != 38:  # INVALID_REPLICATION_FACTOR: the broker has not registered with the controller yet
-                raise RuntimeError(f"Kafka refused to create topic {name!r}: error code {error_code} {message}")
-        if pending:
+    async def _await_controller(self, kafka: _LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float) -> None:
+        "Return once Kafka's metadata names a controller among its live brokers (controller_id is -1 until then)"
+        loop = asyncio.get_running_loop()
+        while True:
+            self._raise_if_exited(kafka)
+            cluster = await admin.describe_cluster()
+            if cluster["controller_id"] in {broker["node_id"] for broker in cluster["brokers"]}:
+                return
             if loop.time() > deadline:
-                raise self._timed_out(f"create topics {sorted(pending)}")
+                raise self._timed_out(kafka, "name a controller in its metadata")
             await asyncio.sleep(0.05)
-    while self.topics:
-        described = {t["topic"]: t for t in await admin.describe_topics(list(self.topics))}
-        if all(t["error_code"] == 0 and len(t["partitions"]) == self.topics[name] and all(p["leader"] >= 0 for p in t["partitions"])
-               for name, t in described.items()):
-            return
-        if loop.time() > deadline:
-            raise self._timed_out(f"elect leaders for topics {sorted(self.topics)}")
-        await asyncio.sleep(0.05)
+
+    async def _create_topics(self, kafka: _LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        pending = dict(self.topics)
+        while pending:
+            self._raise_if_exited(kafka)
+            response = await admin.create_topics([NewTopic(name, partitions, 1) for name, partitions in pending.items()])
+            for topic in response.to_object()["topic_errors"]:
+                name, error_code, message = topic["topic"], topic["error_code"], topic.get("error_message")
+                if error_code in (0, 36):  # created, or TOPIC_ALREADY_EXISTS
+                    pending.pop(name)
+                elif error_code != 38:  # INVALID_REPLICATION_FACTOR: the broker has not registered with the controller yet
+                    raise RuntimeError(f"Kafka refused to create topic {name!r}: error code {error_code} {message or ''}")
+            if pending:
+                if loop.time() > deadline:
+                    raise self._timed_out(kafka, f"create topics {sorted(pending)}")
+                await asyncio.sleep(0.05)
+        while self.topics:
+            described = {t["topic"]: t for t in await admin.describe_topics(list(self.topics))}
+            if all(t["error_code"] == 0 and len(t["partitions"]) == self.topics[name] and all(p["leader"] >= 0 for p in t["partitions"])
+                   for name, t in described.items()):
+                return
+            if loop.time() > deadline:
+                raise self._timed_out(kafka, f"elect leaders for topics {sorted(self.topics)}")
+            await asyncio.sleep(0.05)
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #58147312
 def _apply_nest_asyncio() -> None:
     "FastKafka 0.5's `apply_nest_asyncio=True`: applied when nest_asyncio is installed; without it nothing is missing"
-    try:
-        import nest_asyncio
+    try:  # imported by name: an optional package, which type checkers need not find
+        nest_asyncio = importlib.import_module("nest_asyncio")
     except ImportError:
         logger.debug("apply_nest_asyncio=True: nest_asyncio is not installed, and not needed (start() runs Kafka's start-up on a loop of its own)")
         return
     nest_asyncio.apply()
 
 
-@patch
-async def _start(self: ApacheKafkaBroker) -> str:
-    "Start Kafka on the running event loop; returns the bootstrap servers string `127.0.0.1:PORT`"
-    if self._process is not None:
-        raise RuntimeError(f"{self!r} is already started: stop() it first")
-    if not is_kafka_installed(self.kafka_version):
-        raise RuntimeError(f"Apache Kafka {self.kafka_version} is not installed (looked in {kafka_home(self.kafka_version)}). "
-                           "Run `fastkafka testing install_deps` first.")
-    java = java_executable()
-    check_java(java)
-    home, loop = kafka_home(self.kafka_version), asyncio.get_running_loop()
-    port_taken: Optional[PortTaken] = None
-    for attempt in range(self.retries + 1):
-        port = self.listener_port if attempt == 0 and port_is_free(self.listener_port) else free_port()
-        try:
-            await self._launch(home, java, port)
-            await self._wait_until_ready(self._internal_port, loop.time() + self.startup_timeout, client_port=port)
-        except PortTaken as e:
-            port_taken = e
-            self._discard()
-            continue
-        except BaseException:
-            self._discard()
-            raise
-        self.bootstrap_servers = f"127.0.0.1:{port}"
-        logger.info("Apache Kafka %s ready on %s (its log: %s)", self.kafka_version, self.bootstrap_servers, self.log_path)
-        return self.bootstrap_servers
-    raise RuntimeError(f"Kafka could not bind its ports in {self.retries + 1} attempts (retries={self.retries}); last: {port_taken}")
+_Result = TypeVar("_Result")
 
 
-def _run_on_own_loop(coroutine: Any) -> Any:
+def _run_on_own_loop(coroutine: Coroutine[Any, Any, _Result]) -> _Result:
     "Run `coroutine` on a loop of its own in a helper thread: works alike with no loop and inside a running one (a Jupyter cell)"
     with ThreadPoolExecutor(1, thread_name_prefix="fastkafka-kafka") as helper:
         return helper.submit(asyncio.run, coroutine).result()
 
 
-@patch
-def start(self: ApacheKafkaBroker) -> str:
-    "Start Kafka and wait until it is ready; returns the bootstrap servers string. Also works inside a running event loop."
-    if self.apply_nest_asyncio:
-        _apply_nest_asyncio()
-    return _run_on_own_loop(self._start())
+class ApacheKafkaBroker(_BrokerReadiness, TestBroker[str]):
+    """A single-node Apache Kafka in KRaft mode on 127.0.0.1, for tests and local development.
 
+    Use it as `with ApacheKafkaBroker(...) as bootstrap_servers:`, `async with ...`, or `start()`/`stop()`;
+    each gives the bootstrap string `127.0.0.1:PORT`. `client_settings()` gives the security settings to go with it.
+    """
 
-@patch
-def stop(self: ApacheKafkaBroker) -> None:
-    "Stop Kafka (SIGTERM, SIGKILL after 15 s) and remove its temporary directory; does nothing when not started"
-    servers = self.bootstrap_servers
-    self._discard()
-    if servers is not None:
-        logger.info("Apache Kafka on %s stopped", servers)
+    def start(self) -> str:
+        "Start Kafka and wait until it is ready; returns the bootstrap servers string. Also works inside a running event loop."
+        if self.apply_nest_asyncio:
+            _apply_nest_asyncio()
+        return _run_on_own_loop(self._start())
 
+    async def start_async(self) -> str:
+        "What `async with broker` starts: Kafka, on the running event loop"
+        if self.apply_nest_asyncio:
+            _apply_nest_asyncio()
+        return await self._start()
 
-@patch
-async def _stop(self: ApacheKafkaBroker) -> None:
-    "`stop()` without blocking the running event loop"
-    await asyncio.to_thread(self.stop)
+    async def _start(self) -> str:
+        "Start Kafka on the running event loop; returns the bootstrap servers string `127.0.0.1:PORT`"
+        if self._cleanup is not None:  # a Kafka of ours, or its directory, is still there
+            raise RuntimeError(f"{self!r} is already started: stop() it first")
+        if not is_kafka_installed(self.kafka_version):
+            raise RuntimeError(f"Apache Kafka {self.kafka_version} is not installed (looked in {kafka_home(self.kafka_version)}). "
+                               "Run `fastkafka testing install_deps` first.")
+        java = usable_java()
+        home, loop = kafka_home(self.kafka_version), asyncio.get_running_loop()
+        port_taken: Optional[PortTaken] = None
+        for attempt in range(self.retries + 1):
+            port = self.listener_port if attempt == 0 and port_is_free(self.listener_port) else free_port()
+            try:
+                self._kafka = await self._launch(home, java, port)
+                await self._wait_until_ready(self._kafka, loop.time() + self.startup_timeout, client_port=port)
+            except PortTaken as e:
+                port_taken = e
+                self._discard()
+                continue
+            except BaseException:
+                self._discard()
+                raise
+            self.bootstrap_servers = f"127.0.0.1:{port}"
+            logger.info("Apache Kafka %s ready on %s (its log: %s)", self.kafka_version, self.bootstrap_servers, self.log_path)
+            return self.bootstrap_servers
+        raise RuntimeError(f"Kafka could not bind its ports in {self.retries + 1} attempts (retries={self.retries}); last: {port_taken}")
 
+    def stop(self) -> None:
+        "Stop Kafka (SIGTERM, SIGKILL after 15 s) and remove its temporary directory; does nothing when not started"
+        servers = self.bootstrap_servers
+        self._discard()
+        if servers is not None:
+            logger.info("Apache Kafka on %s stopped", servers)
 
-@patch
-async def _restart(self: ApacheKafkaBroker, down_for: float = 0) -> str:
-    """Stop Kafka gracefully and start it again on the same ports with the same data (for failure tests), after
-    `down_for` seconds of outage; waits until ready"""
-    if not self.is_started:
-        raise RuntimeError(f"{self!r}: restart() needs a started broker")
-    await asyncio.to_thread(stop_process, self._process)
-    if down_for > 0:
-        await asyncio.sleep(down_for)  # the outage itself: clients see the broker gone this long
-    self._spawn()
-    await self._wait_until_ready(self._internal_port, asyncio.get_running_loop().time() + self.startup_timeout,
-                                 client_port=int(self.bootstrap_servers.rsplit(":", 1)[1]))
-    logger.info("Apache Kafka on %s restarted", self.bootstrap_servers)
-    return self.bootstrap_servers
+    async def stop_async(self) -> None:
+        "What `async with broker` stops: `stop()` without blocking the running event loop"
+        await self._stop()
 
+    async def _stop(self) -> None:
+        await asyncio.to_thread(self.stop)
 
-@patch
-def restart(self: ApacheKafkaBroker, down_for: float = 0) -> str:
-    "`_restart` for synchronous callers, also inside a running event loop"
-    return _run_on_own_loop(self._restart(down_for))
+    def restart(self, down_for: float = 0) -> str:
+        """Stop Kafka gracefully and start it again on the same ports with the same data, after `down_for` seconds of outage
 
+        For failure tests. Waits until ready and returns the bootstrap servers string; also works inside a running event loop."""
+        return _run_on_own_loop(self._restart(down_for))
 
-@patch
-async def start_async(self: ApacheKafkaBroker) -> str:
-    "What `async with broker` starts: Kafka, on the running event loop"
-    if self.apply_nest_asyncio:
-        _apply_nest_asyncio()
-    return await self._start()
-
-
-@patch
-async def stop_async(self: ApacheKafkaBroker) -> None:
-    await self._stop()
+    async def _restart(self, down_for: float = 0) -> str:
+        "`restart()` on the running event loop"
+        if self._kafka is None or self.bootstrap_servers is None:
+            raise RuntimeError(f"{self!r}: restart() needs a started broker")
+        kafka, servers = self._kafka, self.bootstrap_servers
+        await asyncio.to_thread(stop_process, kafka.process)
+        if down_for > 0:
+            await asyncio.sleep(down_for)  # the outage itself: clients see the broker gone this long
+        kafka.process = self._spawn(kafka.workdir, kafka.command)
+        await self._wait_until_ready(kafka, asyncio.get_running_loop().time() + self.startup_timeout,
+                                     client_port=int(servers.rsplit(":", 1)[1]))
+        logger.info("Apache Kafka on %s restarted", servers)
+        return servers

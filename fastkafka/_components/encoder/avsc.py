@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import Enum
+from types import GenericAlias
 from typing import Annotated, Any, Dict, List, Optional, Type, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -23,10 +24,10 @@ _LOGICAL = {"timestamp-millis": dt.datetime, "timestamp-micros": dt.datetime, "l
 class _Models:
     "Turns the named types of one schema into classes, each name once"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.named: Dict[str, Any] = {}  # full and short names -> class
 
-    def _register(self, schema: dict, namespace: Optional[str], cls: Any) -> None:
+    def register(self, schema: Dict[str, Any], namespace: Optional[str], cls: Any) -> None:
         name = schema["name"]
         space = schema.get("namespace", namespace)
         full = name if "." in name or not space else f"{space}.{name}"
@@ -46,31 +47,30 @@ class _Models:
         if logical == "decimal" and kind in ("bytes", "fixed"):
             python = Decimal if "precision" not in schema else _decimal(schema["precision"], schema.get("scale", 0))
             if kind == "fixed":
-                self._register(schema, namespace, python)
+                self.register(schema, namespace, python)
             return python
         if logical in _LOGICAL:
             return _LOGICAL[logical]
         if kind == "record":
-            return self.record(schema, namespace)
+            return _record(self, schema, namespace)
         if kind == "enum":
-            members = Enum(schema["name"].rsplit(".", 1)[-1], {symbol: symbol for symbol in schema["symbols"]}, type=str)
-            self._register(schema, namespace, members)
+            # mypy reads Enum()'s functional form only with a literal name; this one is the schema's
+            members = Enum(schema["name"].rsplit(".", 1)[-1], {symbol: symbol for symbol in schema["symbols"]}, type=str)  # type: ignore[misc]
+            self.register(schema, namespace, members)
             return members
         if kind == "array":
-            items = self.type(schema["items"], namespace)
-            return List[items]
+            return GenericAlias(list, (self.type(schema["items"], namespace),))  # list[...] of a type known only at run time
         if kind == "map":
-            values = self.type(schema["values"], namespace)
-            return Dict[str, values]
+            return GenericAlias(dict, (str, self.type(schema["values"], namespace)))
         if kind == "fixed":
             python = Annotated[bytes, Field(min_length=schema["size"], max_length=schema["size"])]
-            self._register(schema, namespace, python)
+            self.register(schema, namespace, python)
             return python
         if kind is not None:  # {"type": "long"}, or a logical type we do not know over its underlying type
             return self.type(kind, namespace)
         raise ValueError(f"Not an Avro type: {schema!r}")
 
-    def union(self, branches: list, namespace: Optional[str]) -> Any:
+    def union(self, branches: List[Any], namespace: Optional[str]) -> Any:
         types = [self.type(branch, namespace) for branch in branches if branch != "null"]
         python = types[0] if len(types) == 1 else Union[tuple(types)]
         return Optional[python] if "null" in branches else python
@@ -84,14 +84,14 @@ def _python_name(name: str) -> str:
     return f"{name}_" if hasattr(BaseModel, name) else name
 
 
-def _record(self: _Models, schema: dict, namespace: Optional[str]) -> Type[BaseModel]:
+def _record(models: _Models, schema: Dict[str, Any], namespace: Optional[str]) -> Type[BaseModel]:
     for required in ("name", "fields"):
         if required not in schema:
             raise ValueError(f"An Avro record needs {required!r}: {schema!r}")
     namespace = schema["name"].rsplit(".", 1)[0] if "." in schema["name"] else schema.get("namespace", namespace)
     fields: Dict[str, Any] = {}
     for field in schema["fields"]:
-        python = self.type(field["type"], namespace)
+        python = models.type(field["type"], namespace)
         name = _python_name(field["name"])
         extra = {"alias": field["name"]} if name != field["name"] else {}
         if "doc" in field:
@@ -100,16 +100,13 @@ def _record(self: _Models, schema: dict, namespace: Optional[str]) -> Type[BaseM
         fields[name] = (python, Field(default, validate_default=default is not ... and isinstance(default, (dict, list, str)), **extra))
     model = create_model(schema["name"].rsplit(".", 1)[-1], __config__=ConfigDict(populate_by_name=True, protected_namespaces=()),
                          __doc__=schema.get("doc"), __module__=__name__, **fields)
-    self._register(schema, namespace, model)
-    model.__avro_schema__ = schema
+    models.register(schema, namespace, model)
+    setattr(model, "__avro_schema__", schema)  # read by the Avro codec; create_model declares no such attribute
     return model
-
-
-_Models.record = _record
 
 # %% ../../../nbs/internals/12_Avsc.ipynb #82eb55c1
 def avsc_to_pydantic(schema: Dict[str, Any]) -> Type[BaseModel]:
     "A pydantic model for the Avro record `schema` (an `.avsc` file's content), encoded by FastKafka with exactly that schema"
     if not isinstance(schema, dict) or schema.get("type") != "record":
         raise ValueError(f"avsc_to_pydantic needs an Avro record schema (a dict with 'type': 'record'), not {schema!r:.80}")
-    return _Models().record(schema, None)
+    return _record(_Models(), schema, None)
