@@ -70,14 +70,15 @@ class _BrokerSettings:
         for name, password in users.items():
             if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not isinstance(password, str) or not password or re.search(r'["\\\s=,\]\[]', password):
                 raise ValueError(f"User {name!r}: names are letters, digits . _ -; passwords are non-empty, without quotes, backslashes, spaces, = , [ ]")
-        self.security_protocol, self.users = security_protocol, dict(users)
-        self.topics = partition_counts(topics)
+        self.security_protocol: str = security_protocol
+        self.users: Dict[str, str] = dict(users)
+        self.topics: Dict[str, int] = partition_counts(topics)
         self.retries = retries
         self.apply_nest_asyncio = apply_nest_asyncio
         self.listener_port = listener_port
-        self.server_properties = dict(server_properties or {})
+        self.server_properties: Dict[str, Any] = dict(server_properties or {})
         self.startup_timeout = startup_timeout
-        self.kafka_version = kafka_version or default_kafka_version()
+        self.kafka_version: str = kafka_version or default_kafka_version()
         self.bootstrap_servers: Optional[str] = None  # "127.0.0.1:PORT", from ready until stopped
         self.ssl_cafile: Optional[Path] = None  # the PEM of the test certificate while an SSL listener runs: clients trust it
         self._kafka: Optional[_LaunchedKafka] = None
@@ -110,7 +111,9 @@ class _BrokerLaunch(_BrokerSettings):
         "Stop this attempt's Kafka, if any, remove its directory, and forget both"
         if self._cleanup is not None:
             self._cleanup()
-        self._kafka, self._cleanup, self.bootstrap_servers, self.ssl_cafile = None, None, None, None
+        self._kafka, self._cleanup = None, None
+        self.bootstrap_servers: Optional[str] = None
+        self.ssl_cafile: Optional[Path] = None
 
     async def _launch(self, home: Path, java: str, port: int) -> _LaunchedKafka:
         "One start attempt up to a running Java process: configuration, storage format, launch"
@@ -346,7 +349,7 @@ class ApacheKafkaBroker(_BrokerReadiness, TestBroker[str]):
             except BaseException:
                 self._discard()
                 raise
-            self.bootstrap_servers = f"127.0.0.1:{port}"
+            self.bootstrap_servers: Optional[str] = f"127.0.0.1:{port}"
             logger.info("Apache Kafka %s ready on %s (its log: %s)", self.kafka_version, self.bootstrap_servers, self.log_path)
             return self.bootstrap_servers
         raise RuntimeError(f"Kafka could not bind its ports in {self.retries + 1} attempts (retries={self.retries}); last: {port_taken}")

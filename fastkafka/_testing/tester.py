@@ -241,6 +241,6 @@ class Tester(TesterLifecycle):
 
     def using_local_kafka(self, topics: Union[Iterable[str], Mapping[str, int]] = (), **broker_kwargs: Any) -> Self:
         "Run on a local Apache Kafka started on entering and stopped on leaving, instead of the in-memory broker; returns the Tester"
-        self.use_in_memory_broker = False
+        self.use_in_memory_broker: Union[bool, InMemoryBroker] = False
         self._local_kafka = ApacheKafkaBroker(topics=topics, **broker_kwargs)
         return self
