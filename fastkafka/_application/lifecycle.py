@@ -281,11 +281,10 @@ class AppReporting(AppStarting):
         or dead-lettered), retried, dead-lettered, in flight, and the lag of each partition (records after the last one
         handled, up to the broker's high watermark); handled and produced when the app has metrics (`app.metrics`)"""
         consumers = []
-        for registered, _, consumer_loop in self._running:
-            failures = consumer_loop.failures
-            consumers.append({"consumer": registered.name, "topic": registered.topic, "consumed": consumer_loop.consumed,
-                              "given_up": failures.given_up, "retried": failures.retried, "dead_lettered": failures.dead_lettered,
-                              "in_flight": consumer_loop.dispatch.in_flight(), "lag": consumer_loop.lag()})
+        for registered, _, loop in self._running:  # the counts the metrics read too
+            consumers.append({"consumer": registered.name, "topic": registered.topic, "consumed": loop.consumed,
+                              "given_up": loop.given_up, "retried": loop.retried, "dead_lettered": loop.dead_lettered,
+                              "in_flight": loop.in_flight(), "lag": loop.lag()})
         producers: List[Dict[str, Any]] = [{"producer": registered.name, "topic": registered.topic} for registered in self._producers]
         return {"consumers": consumers, "producers": producers}
 
