@@ -32,7 +32,7 @@ from pydantic import BaseModel
 import consume_throughput  # the sibling benchmark: its Event model, payloads and consume-only contenders
 from consume_throughput import Event
 from fastkafka import FastKafka, KafkaEvent
-from fastkafka._application.metrics import PrometheusMetrics
+from fastkafka.metrics import PrometheusMetrics
 from fastkafka.testing import ApacheKafkaBroker
 
 WITH_METRICS = False

@@ -16,7 +16,6 @@ import tempfile
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Coroutine, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union
 
@@ -25,28 +24,16 @@ from aiokafka.errors import KafkaError
 
 from .kafka_install import default_kafka_version, is_kafka_installed, kafka_generation, kafka_home, usable_java
 from .test_broker import TestBroker
-from .kafka_process import (JVM_OPTIONS, LOG_CONFIGURATION, PortTaken, SASL_MECHANISMS,
-                                              SECURITY_PROTOCOLS, free_port, log_tail, make_certificate, new_cluster_id,
-                                              partition_counts, port_is_free, server_properties, stop_process, terminate)
+from .kafka_process import (CLUSTER_JVM_OPTIONS, JVM_OPTIONS, LaunchedKafka, PortTaken, SASL_MECHANISMS, SECURITY_PROTOCOLS,
+                                              cluster_ports, cluster_properties, format_storage, free_port, log_tail,
+                                              make_certificate, new_cluster_id, partition_counts, port_is_free,
+                                              replication_factor, run_logged, server_properties, stop_process, terminate,
+                                              terminate_all)
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #b7ac0f26
 logger = logging.getLogger(__name__)
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #e39335bd
-@dataclass
-class _LaunchedKafka:
-    "One launched Kafka: the directory it owns, its internal listener, the cluster id of its storage, its process"
-    workdir: Path
-    internal_port: int
-    cluster_id: str
-    command: List[str]
-    process: "subprocess.Popen[bytes]"
-
-    @property
-    def log_path(self) -> Path:
-        return self.workdir / "kafka.log"
-
-
 class _BrokerSettings:
     "What an `ApacheKafkaBroker` is asked for, checked before anything starts, and the Kafka it runs"
 
@@ -62,7 +49,10 @@ class _BrokerSettings:
         kafka_version: Optional[str] = None,  # the installed Kafka version to run (default: `default_kafka_version()`)
         security_protocol: str = "PLAINTEXT",  # of the client listener: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL
         users: Mapping[str, str] = {},  # SASL users {name: password}, for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
+        num_brokers: int = 1,  # nodes of the KRaft cluster, each a broker and a controller (3: like Spring's EmbeddedKafka(count=3))
     ):
+        if isinstance(num_brokers, bool) or not isinstance(num_brokers, int) or num_brokers < 1:
+            raise ValueError(f"num_brokers must be a whole number >= 1 (3 for a cluster that survives a broker's loss), not {num_brokers!r}")
         if security_protocol not in SECURITY_PROTOCOLS:
             raise ValueError(f"security_protocol must be one of {', '.join(SECURITY_PROTOCOLS)}, not {security_protocol!r}")
         if security_protocol.startswith("SASL") and not users:
@@ -79,9 +69,11 @@ class _BrokerSettings:
         self.server_properties: Dict[str, Any] = dict(server_properties or {})
         self.startup_timeout = startup_timeout
         self.kafka_version: str = kafka_version or default_kafka_version()
+        self.num_brokers = num_brokers
         self.bootstrap_servers: Optional[str] = None  # "127.0.0.1:PORT", from ready until stopped
         self.ssl_cafile: Optional[Path] = None  # the PEM of the test certificate while an SSL listener runs: clients trust it
-        self._kafka: Optional[_LaunchedKafka] = None
+        self._kafka: Optional[LaunchedKafka] = None  # the one node of a single broker
+        self._nodes: List[LaunchedKafka] = []  # a cluster's nodes, by broker index
         self._cleanup: Optional[weakref.finalize] = None  # stops Kafka and removes its directory, also if stop() never comes
 
     @property
@@ -91,17 +83,20 @@ class _BrokerSettings:
 
     @property
     def workdir(self) -> Optional[Path]:
-        "Kafka's temporary directory (configuration, storage, log) while it runs"
+        "Kafka's temporary directory (configuration, storage, log) while it runs; a cluster's holds `broker-<index>` for each node"
+        if self._nodes:
+            return self._nodes[0].workdir.parent
         return self._kafka.workdir if self._kafka is not None else None
 
     @property
     def log_path(self) -> Optional[Path]:
-        "Kafka's log file while the broker runs"
+        "Kafka's log file while the broker runs (a cluster's are `broker-<index>/kafka.log` in `workdir`)"
         return self._kafka.log_path if self._kafka is not None else None
 
     def __repr__(self) -> str:
         state = f"running on {self.bootstrap_servers}" if self.is_started else "not running"
-        return f"{type(self).__name__}(topics={self.topics!r}) {state}"
+        nodes = f", num_brokers={self.num_brokers}" if self.num_brokers > 1 else ""
+        return f"{type(self).__name__}(topics={self.topics!r}{nodes}) {state}"
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #51154bd0
 class _BrokerLaunch(_BrokerSettings):
@@ -115,39 +110,31 @@ class _BrokerLaunch(_BrokerSettings):
         self.bootstrap_servers: Optional[str] = None
         self.ssl_cafile: Optional[Path] = None
 
-    async def _launch(self, home: Path, java: str, port: int) -> _LaunchedKafka:
+    async def _launch(self, home: Path, java: str, port: int) -> LaunchedKafka:
         "One start attempt up to a running Java process: configuration, storage format, launch"
         controller_port, internal_port = free_port(), free_port()
         workdir = Path(tempfile.mkdtemp(prefix="fastkafka-kafka-"))
         # Registered first, so that whatever fails below, or if the broker is dropped or Python exits without stop(),
         # Kafka goes and takes its directory along.
         self._cleanup = weakref.finalize(self, terminate, None, workdir)
-        keystore: Optional[Tuple[Path, str]] = None
-        if self.security_protocol.endswith("SSL"):
-            keystore_file, keystore_password, self.ssl_cafile = await asyncio.to_thread(make_certificate, java, workdir)
-            keystore = (keystore_file, keystore_password)
-        config, generation = workdir / "server.properties", kafka_generation(self.kafka_version)
-        config.write_text(server_properties(port, internal_port, controller_port, workdir / "data", self.server_properties,
-                                             self.security_protocol, self.users, keystore, generation=generation))
-        log_file, log_property, log_configuration = LOG_CONFIGURATION[generation]
-        (workdir / log_file).write_text(log_configuration)
-        jvm = [java, *JVM_OPTIONS, f"-D{log_property}=file:{workdir / log_file}", "-cp", str(home / "libs" / "*")]
+        keystore = await self._keystore(java, workdir)
         cluster_id = new_cluster_id()
-        with open(workdir / "kafka.log", "ab") as log:
-            formatted = await asyncio.to_thread(
-                subprocess.run, [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config),
-                                 *[argument for name, password in self.users.items() for mechanism in SASL_MECHANISMS[1:]
-                                   for argument in ("--add-scram", f"{mechanism}=[name={name},password={password}]")]],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        if formatted.returncode != 0:
-            raise RuntimeError(f"Kafka's storage format failed (exit code {formatted.returncode}). Last lines of its log:\n{log_tail(workdir / 'kafka.log')}")
-        command = [*jvm, "kafka.Kafka", str(config)]
-        return _LaunchedKafka(workdir, internal_port, cluster_id, command, self._spawn(workdir, command))
+        generation = kafka_generation(self.kafka_version)
+        command = await asyncio.to_thread(format_storage, home, java, JVM_OPTIONS, workdir, cluster_id, server_properties(
+            port, internal_port, controller_port, workdir / "data", self.server_properties, self.security_protocol, self.users,
+            keystore, generation=generation), generation, self.users)
+        return LaunchedKafka(workdir, port, internal_port, cluster_id, command, self._spawn(workdir, command))
+
+    async def _keystore(self, java: str, directory: Path) -> Optional[Tuple[Path, str]]:
+        "The test certificate's keystore and password for an SSL listener (clients trust `ssl_cafile`), else None"
+        if not self.security_protocol.endswith("SSL"):
+            return None
+        keystore_file, keystore_password, self.ssl_cafile = await asyncio.to_thread(make_certificate, java, directory)
+        return keystore_file, keystore_password
 
     def _spawn(self, workdir: Path, command: List[str]) -> "subprocess.Popen[bytes]":
         "Run Kafka with `command`, appending to its log in `workdir`; the broker's cleanup stops this process from now on"
-        with open(workdir / "kafka.log", "ab") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = run_logged(workdir, command)
         if self._cleanup is not None:
             self._cleanup.detach()
         self._cleanup = weakref.finalize(self, terminate, process, workdir)
@@ -181,7 +168,7 @@ class _BrokerSecurity(_BrokerLaunch):
 class _BrokerReadiness(_BrokerSecurity):
     "Waiting until a launched Kafka serves: it answers as ours, names a controller, and has the topics, each partition led"
 
-    def _raise_if_exited(self, kafka: _LaunchedKafka) -> None:
+    def _raise_if_exited(self, kafka: LaunchedKafka) -> None:
         exit_code = kafka.process.poll()
         if exit_code is None:
             return
@@ -192,17 +179,19 @@ class _BrokerReadiness(_BrokerSecurity):
         tail = log_tail(kafka.log_path, text=log)
         raise RuntimeError(f"Kafka exited during start-up with code {exit_code}. Last lines of its log:\n{tail}")
 
-    def _timed_out(self, kafka: _LaunchedKafka, waiting_for: str) -> RuntimeError:
+    def _timed_out(self, kafka: LaunchedKafka, waiting_for: str) -> RuntimeError:
         return RuntimeError(f"Kafka did not {waiting_for} within startup_timeout={self.startup_timeout} s. Last lines of its log:\n{log_tail(kafka.log_path)}")
 
-    async def _wait_until_ready(self, kafka: _LaunchedKafka, deadline: float, client_port: Optional[int] = None) -> None:
-        """Return once our Kafka answers metadata requests on its internal listener naming a controller, every requested
-        topic has a leader for each partition, and the client listener on `client_port` answers as our Kafka too"""
+    async def _wait_until_ready(self, kafka: LaunchedKafka, deadline: float, client_port: Optional[int] = None,
+                                live_brokers: int = 1) -> None:
+        """Return once our Kafka answers metadata requests on its internal listener naming a controller and `live_brokers`
+        brokers, every requested topic has a leader for each partition, and the client listener on `client_port`
+        answers as our Kafka too"""
         loop = asyncio.get_running_loop()
         while True:
             try:
                 async with self._answering_admin(kafka, kafka.internal_port, deadline, "accept connections") as admin:
-                    await self._await_controller(kafka, admin, deadline)
+                    await self._await_controller(kafka, admin, deadline, live_brokers)
                 # aiokafka sends admin requests to the controller of the metadata it holds (refreshed once if that names
                 # none): one that connected before the controller was known can still fail, so a new client creates the topics.
                 async with self._answering_admin(kafka, kafka.internal_port, deadline, "accept connections") as admin:
@@ -217,7 +206,7 @@ class _BrokerReadiness(_BrokerSecurity):
                 pass
 
     @asynccontextmanager
-    async def _answering_admin(self, kafka: _LaunchedKafka, port: int, deadline: float, waiting_for: str,
+    async def _answering_admin(self, kafka: LaunchedKafka, port: int, deadline: float, waiting_for: str,
                                **security: Any) -> AsyncIterator[AIOKafkaAdminClient]:
         "An admin client for our Kafka on `port`, once it answers there; raises if Kafka exits or `deadline` passes first"
         loop = asyncio.get_running_loop()
@@ -231,7 +220,7 @@ class _BrokerReadiness(_BrokerSecurity):
         finally:
             await admin.close()
 
-    async def _our_admin_client(self, kafka: _LaunchedKafka, port: int, **security: Any) -> Optional[AIOKafkaAdminClient]:
+    async def _our_admin_client(self, kafka: LaunchedKafka, port: int, **security: Any) -> Optional[AIOKafkaAdminClient]:
         "An admin client for our Kafka on `port` once it answers metadata requests; None while it does not yet"
         try:  # first a bare connection, so aiokafka does not log connection errors while Kafka boots
             _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
@@ -251,29 +240,30 @@ class _BrokerReadiness(_BrokerSecurity):
             raise PortTaken(f"port {port} is served by another Kafka (cluster {cluster_id})")
         return admin
 
-    async def _await_controller(self, kafka: _LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float) -> None:
-        "Return once Kafka's metadata names a controller among its live brokers (controller_id is -1 until then)"
+    async def _await_controller(self, kafka: LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float, live_brokers: int = 1) -> None:
+        "Return once Kafka's metadata names a controller among at least `live_brokers` live brokers (controller_id is -1 until then)"
         loop = asyncio.get_running_loop()
         while True:
             self._raise_if_exited(kafka)
             cluster = await admin.describe_cluster()
-            if cluster["controller_id"] in {broker["node_id"] for broker in cluster["brokers"]}:
+            live = {broker["node_id"] for broker in cluster["brokers"]}
+            if cluster["controller_id"] in live and len(live) >= live_brokers:
                 return
             if loop.time() > deadline:
                 raise self._timed_out(kafka, "name a controller in its metadata")
             await asyncio.sleep(0.05)
 
-    async def _create_topics(self, kafka: _LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float) -> None:
+    async def _create_topics(self, kafka: LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float) -> None:
         loop = asyncio.get_running_loop()
         pending = dict(self.topics)
         while pending:
             self._raise_if_exited(kafka)
-            response = await admin.create_topics([NewTopic(name, partitions, 1) for name, partitions in pending.items()])
+            response = await admin.create_topics([NewTopic(name, partitions, replication_factor(self.num_brokers)) for name, partitions in pending.items()])
             for topic in response.to_object()["topic_errors"]:
                 name, error_code, message = topic["topic"], topic["error_code"], topic.get("error_message")
                 if error_code in (0, 36):  # created, or TOPIC_ALREADY_EXISTS
                     pending.pop(name)
-                elif error_code != 38:  # INVALID_REPLICATION_FACTOR: the broker has not registered with the controller yet
+                elif error_code != 38:  # INVALID_REPLICATION_FACTOR: not enough brokers have registered with the controller yet
                     raise RuntimeError(f"Kafka refused to create topic {name!r}: error code {error_code} {message or ''}")
             if pending:
                 if loop.time() > deadline:
@@ -287,6 +277,124 @@ class _BrokerReadiness(_BrokerSecurity):
             if loop.time() > deadline:
                 raise self._timed_out(kafka, f"elect leaders for topics {sorted(self.topics)}")
             await asyncio.sleep(0.05)
+
+# %% ../../nbs/internals/04_Local_Kafka.ipynb #0d2f74de
+class _BrokerCluster(_BrokerReadiness):
+    "A cluster of `num_brokers` nodes: launched together, each stopped, killed and started again on its own"
+
+    async def _launch_cluster(self, home: Path, java: str, first_port: int) -> None:
+        "One start attempt of a cluster up to its running Java processes; `first_port` is broker 0's client port"
+        n, generation = self.num_brokers, kafka_generation(self.kafka_version)
+        client_ports, internal_ports, controller_ports = cluster_ports(n, first_port)
+        root = Path(tempfile.mkdtemp(prefix="fastkafka-kafka-cluster-"))
+        nodes: List[LaunchedKafka] = []
+        self._nodes = nodes
+        # Registered first: whatever fails below, or if the broker is dropped or Python exits without stop(), every
+        # node goes and the directory with them. It holds the list of nodes, which a restarted node stays in. Nodes
+        # stopped together wait 5 s for their quorum's graceful end, for data about to be removed: 2 s is enough.
+        self._cleanup = weakref.finalize(self, terminate_all, nodes, root, 2.0)
+        keystore = await self._keystore(java, root)
+        voters = ",".join(f"{index}@127.0.0.1:{port}" for index, port in enumerate(controller_ports))
+        overrides = {**cluster_properties(n, generation), **self.server_properties}
+        cluster_id, workdirs = new_cluster_id(), [root / f"broker-{index}" for index in range(n)]
+        for workdir in workdirs:
+            workdir.mkdir()
+        commands = await asyncio.gather(*[asyncio.to_thread(format_storage, home, java, CLUSTER_JVM_OPTIONS, workdir, cluster_id, server_properties(
+            client_ports[index], internal_ports[index], controller_ports[index], workdir / "data", overrides, self.security_protocol,
+            self.users, keystore, generation=generation, node_id=index, voters=voters), generation, self.users) for index, workdir in enumerate(workdirs)])
+        for index, (workdir, command) in enumerate(zip(workdirs, commands)):
+            nodes.append(LaunchedKafka(workdir, client_ports[index], internal_ports[index], cluster_id, command, run_logged(workdir, command)))
+
+    async def _wait_until_cluster_ready(self, deadline: float) -> None:
+        "Return once every running node answers as ours and counts all running nodes as live brokers, and the topics are led"
+        running = [node for node in self._nodes if not node.down]
+        for node in running:
+            await self._wait_until_ready(node, deadline, client_port=node.client_port, live_brokers=len(running))
+
+    def _raise_if_exited(self, kafka: LaunchedKafka) -> None:
+        # In a cluster, waiting on one node also fails when another dies (one that lost a port, say): it would never count
+        for node in [kafka, *(node for node in self._nodes if node is not kafka and not node.down)]:
+            super()._raise_if_exited(node)
+
+    def _discard(self) -> None:
+        super()._discard()
+        self._nodes = []
+
+    @property
+    def running_brokers(self) -> List[int]:
+        "The indexes of a cluster's brokers now running (not stopped or killed)"
+        return [index for index, node in enumerate(self._nodes) if not node.down]
+
+    def _node(self, index: int, running: bool) -> LaunchedKafka:
+        "The node of broker `index`, which must be `running` (or not); a clear error otherwise"
+        if not self._nodes:
+            raise RuntimeError(f"{self!r}: brokers are named by index only in a started cluster (ApacheKafkaBroker(num_brokers=3)); "
+                               "a single broker restarts with restart()")
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self._nodes):
+            raise IndexError(f"No broker {index!r}: this cluster's brokers are 0 to {len(self._nodes) - 1}")
+        node = self._nodes[index]
+        if running and node.down:
+            raise RuntimeError(f"Broker {index} is not running: start_broker({index}) first")
+        if not running and not node.down:
+            raise RuntimeError(f"Broker {index} is already running: stop_broker({index}) or kill_broker({index}) first")
+        return node
+
+    def stop_broker(self, index: int) -> None:
+        "Stop broker `index` gracefully (SIGTERM: a controlled shutdown hands its leaderships over); `start_broker` runs it again"
+        node = self._node(index, running=True)
+        node.down = True
+        stop_process(node.process)
+
+    def kill_broker(self, index: int) -> None:
+        "Kill broker `index` (SIGKILL: no shutdown at all, as in a crash); `start_broker` runs it again"
+        node = self._node(index, running=True)
+        node.down = True
+        node.process.kill()
+        node.process.wait()
+
+    def start_broker(self, index: int) -> None:
+        """Run a stopped or killed broker `index` again, on its ports with its data; returns once it is a live broker again
+
+        Also works inside a running event loop."""
+        _run_on_own_loop(self._start_broker(index))
+
+    async def _start_broker(self, index: int) -> None:
+        node = self._node(index, running=False)
+        node.process, node.down = run_logged(node.workdir, node.command), False
+        await self._wait_until_ready(node, asyncio.get_running_loop().time() + self.startup_timeout,
+                                     client_port=node.client_port, live_brokers=len(self.running_brokers))
+        logger.info("Broker %d of the Kafka cluster on %s started again", index, self.bootstrap_servers)
+
+    def leader_of(self, topic: str, partition: int = 0) -> Optional[int]:
+        """The index of the broker that leads `partition` of `topic` in a cluster, as the running brokers know it;
+        None while it has no leader (none of its replicas in sync is running). Also works inside a running event loop."""
+        return _run_on_own_loop(self._leader_of(topic, partition))
+
+    async def _leader_of(self, topic: str, partition: int) -> Optional[int]:
+        running = [self._nodes[index] for index in self.running_brokers]
+        if not running:
+            raise RuntimeError(f"{self!r}: leader_of() needs a started cluster (ApacheKafkaBroker(num_brokers=3)) with a broker running")
+        admin = AIOKafkaAdminClient(bootstrap_servers=",".join(f"127.0.0.1:{node.internal_port}" for node in running), request_timeout_ms=10_000)
+        await admin.start()
+        deadline = asyncio.get_running_loop().time() + self.startup_timeout
+        try:
+            while True:
+                try:  # aiokafka asks a random broker of its metadata: one just killed counts until the controller fences it
+                    # all topics: naming one would create it if it did not exist (auto.create.topics.enable)
+                    described = {t["topic"]: t for t in await admin.describe_topics()}
+                    break
+                except KafkaError:
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise
+                    await asyncio.sleep(0.05)
+        finally:
+            await admin.close()
+        if topic not in described:
+            raise ValueError(f"The cluster has no topic {topic!r}; it has {sorted(described)}")
+        leaders = {p["partition"]: p["leader"] for p in described[topic]["partitions"]}
+        if partition not in leaders:
+            raise ValueError(f"Topic {topic!r} has partitions 0 to {len(leaders) - 1}, not {partition!r}")
+        return leaders[partition] if leaders[partition] >= 0 else None
 
 # %% ../../nbs/internals/04_Local_Kafka.ipynb #58147312
 def _apply_nest_asyncio() -> None:
@@ -308,11 +416,12 @@ def _run_on_own_loop(coroutine: Coroutine[Any, Any, _Result]) -> _Result:
         return helper.submit(asyncio.run, coroutine).result()
 
 
-class ApacheKafkaBroker(_BrokerReadiness, TestBroker[str]):
-    """A single-node Apache Kafka in KRaft mode on 127.0.0.1, for tests and local development.
+class ApacheKafkaBroker(_BrokerCluster, TestBroker[str]):
+    """A single-node Apache Kafka in KRaft mode on 127.0.0.1, for tests and local development; `num_brokers=3`: a cluster.
 
     Use it as `with ApacheKafkaBroker(...) as bootstrap_servers:`, `async with ...`, or `start()`/`stop()`;
-    each gives the bootstrap string `127.0.0.1:PORT`. `client_settings()` gives the security settings to go with it.
+    each gives the bootstrap string `127.0.0.1:PORT` (a cluster: one `127.0.0.1:PORT` per broker, comma-separated).
+    `client_settings()` gives the security settings to go with it.
     """
 
     def start(self) -> str:
@@ -340,8 +449,12 @@ class ApacheKafkaBroker(_BrokerReadiness, TestBroker[str]):
         for attempt in range(self.retries + 1):
             port = self.listener_port if attempt == 0 and port_is_free(self.listener_port) else free_port()
             try:
-                self._kafka = await self._launch(home, java, port)
-                await self._wait_until_ready(self._kafka, loop.time() + self.startup_timeout, client_port=port)
+                if self.num_brokers > 1:
+                    await self._launch_cluster(home, java, port)
+                    await self._wait_until_cluster_ready(loop.time() + self.startup_timeout)
+                else:
+                    self._kafka = await self._launch(home, java, port)
+                    await self._wait_until_ready(self._kafka, loop.time() + self.startup_timeout, client_port=port)
             except PortTaken as e:
                 port_taken = e
                 self._discard()
@@ -349,13 +462,13 @@ class ApacheKafkaBroker(_BrokerReadiness, TestBroker[str]):
             except BaseException:
                 self._discard()
                 raise
-            self.bootstrap_servers: Optional[str] = f"127.0.0.1:{port}"
+            self.bootstrap_servers: Optional[str] = ",".join(f"127.0.0.1:{node.client_port}" for node in self._nodes) or f"127.0.0.1:{port}"
             logger.info("Apache Kafka %s ready on %s (its log: %s)", self.kafka_version, self.bootstrap_servers, self.log_path)
             return self.bootstrap_servers
         raise RuntimeError(f"Kafka could not bind its ports in {self.retries + 1} attempts (retries={self.retries}); last: {port_taken}")
 
     def stop(self) -> None:
-        "Stop Kafka (SIGTERM, SIGKILL after 15 s) and remove its temporary directory; does nothing when not started"
+        "Stop Kafka (SIGTERM, SIGKILL after 15 s; a cluster's brokers all at once, after 2 s) and remove its directory; does nothing when not started"
         servers = self.bootstrap_servers
         self._discard()
         if servers is not None:
@@ -376,6 +489,8 @@ class ApacheKafkaBroker(_BrokerReadiness, TestBroker[str]):
 
     async def _restart(self, down_for: float = 0) -> str:
         "`restart()` on the running event loop"
+        if self._nodes:
+            raise RuntimeError(f"{self!r}: restart() is for a single broker; in a cluster, stop_broker(index) and start_broker(index)")
         if self._kafka is None or self.bootstrap_servers is None:
             raise RuntimeError(f"{self!r}: restart() needs a started broker")
         kafka, servers = self._kafka, self.bootstrap_servers

@@ -181,6 +181,7 @@ class TesterLifecycle(TesterMirrors):
                 a.add_error_listener(self._handler_failed)
         apps_and_tester: List[FastKafka] = [*self.apps, self]
         if self._local_kafka is not None:
+            # A cluster's bootstrap string lists every broker: `url` keeps all but the last port, which `url:port` puts back.
             host, port = (await self._local_kafka.start_async()).rsplit(":", 1)
             for a in apps_and_tester:  # every app (and the Tester) connects to the local Kafka, until the Tester exits
                 self._selected.append((a, a.kafka_broker_name))
