@@ -19,7 +19,7 @@ from .endpoints import ConsumerEndpoint, ProducerEndpoint
 from .metrics import NoMetrics
 from .mocks import CallSignal
 from .outages import outage_report
-from .._components.logger import show_in_notebook
+from .._components.logger import collect_garbage_before_cells, show_in_notebook
 from .._components.producer import SharedProducers, pace_metadata_updates
 from .._consuming.error_policy import ErrorPolicy, dead_letter_headers
 from .._consuming.loop import ConsumerLoop
@@ -139,6 +139,7 @@ class AppStarting(AppStopping):
             raise RuntimeError("The app is already started")
         self._started = True
         show_in_notebook(logging.getLogger("fastkafka"))  # a notebook shows what the app logs as plain output
+        collect_garbage_before_cells()  # and parses its next cells safely on CPython 3.11
         outage_report.install()  # while the app runs, a broker outage is reported once, not once per connection attempt
         self._outage_watch = asyncio.get_running_loop().create_task(outage_report.watch(), name="fastkafka outage report")
         try:

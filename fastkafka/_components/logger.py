@@ -4,14 +4,15 @@
 
 # %% auto #0
 __all__ = ['TEXT_FORMAT', 'DATE_FORMAT', 'LOG_FORMATS', 'JsonFormatter', 'check_log_options', 'configure_logging',
-           'show_in_notebook', 'get_logger']
+           'show_in_notebook', 'get_logger', 'collect_garbage_before_cells']
 
 # %% ../../nbs/internals/05_Logging.ipynb #94978015
+import gc
 import json
 import logging
 import sys
 import traceback
-from typing import Optional, TextIO
+from typing import Any, Optional, TextIO
 
 # %% ../../nbs/internals/05_Logging.ipynb #5df31387
 TEXT_FORMAT = "%(asctime)s.%(msecs)03d %(levelname)-7s %(name)s: %(message)s"
@@ -82,3 +83,16 @@ def get_logger(name: str, *, level: Optional[int] = None) -> logging.Logger:
         logger.setLevel(level)
     show_in_notebook(logger)
     return logger
+
+# %% ../../nbs/internals/05_Logging.ipynb #9c01a002
+def _collect_garbage(*_: Any) -> None:
+    gc.collect()
+
+
+def collect_garbage_before_cells() -> None:
+    "In IPython on CPython before 3.13, collect garbage before each cell, not in the middle of parsing one (see above)"
+    if sys.version_info >= (3, 13) or not _in_notebook():
+        return
+    events = sys.modules["IPython"].get_ipython().events
+    if _collect_garbage not in events.callbacks["pre_run_cell"]:
+        events.register("pre_run_cell", _collect_garbage)
