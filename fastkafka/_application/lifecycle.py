@@ -16,11 +16,13 @@ from aiokafka.errors import KafkaConnectionError
 from typing_extensions import Self
 
 from .endpoints import ConsumerEndpoint, ProducerEndpoint
+from .kafka_parameters import producer_settings
 from .metrics import NoMetrics
 from .mocks import CallSignal
 from .outages import outage_report
 from .._components.logger import collect_garbage_before_cells, show_in_notebook
-from .._components.producer import SharedProducers, pace_metadata_updates
+from .._components.aiokafka_adapter import pace_metadata_updates
+from .._components.producer import SharedProducers
 from .._consuming.error_policy import ErrorPolicy, dead_letter_headers
 from .._consuming.loop import ConsumerLoop
 from .._consuming.transactions import PartitionProducers, staged_dead_letter
@@ -166,11 +168,11 @@ class AppStarting(AppStopping):
         servers = self.bootstrap_servers
         for registered in self._producers:
             registered.sender.count_with(self.metrics)
-            config = {**self._producer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}
+            config = producer_settings(self._producer_defaults, servers, registered.kafka_kwargs)
             registered.sender.attach(self._shared_producers.producer_for(config, producer_class), config.get("partitioner"))
         dead_letter_producers = {  # created now, so they start with the others (exactly once stages its dead letters)
             id(registered): self._shared_producers.producer_for(
-                {**self._producer_defaults, "bootstrap_servers": registered.kafka_kwargs.get("bootstrap_servers", servers)}, producer_class)
+                producer_settings(self._producer_defaults, registered.kafka_kwargs.get("bootstrap_servers", servers)), producer_class)
             for registered in self._consumers if registered.dead_letter_topic is not None and not registered.exactly_once}
         try:
             await self._shared_producers.start()

@@ -21,7 +21,7 @@ class InMemoryTransactionalProducer(InMemoryProducer):
     def __init__(self, broker: InMemoryBroker, *, transactional_id: str, **kafka_settings: Any):
         super().__init__(broker, **kafka_settings)
         self.transactional_id = transactional_id
-        self._pending: Optional[list] = None  # (send arguments, future) of the open transaction
+        self._pending: Optional[list] = None  # the send arguments of the open transaction
         self._offsets: Dict[str, Dict[TopicPartition, int]] = {}
 
     async def start(self) -> None:
@@ -41,9 +41,12 @@ class InMemoryTransactionalProducer(InMemoryProducer):
                    timestamp_ms: Optional[int] = None, headers: Optional[list] = None) -> asyncio.Future:
         if self._pending is None:
             raise IllegalOperation("Can't send messages while not in transaction")
-        delivered = asyncio.get_running_loop().create_future()
-        self._pending.append(((topic, value, key, partition, timestamp_ms, headers), delivered))
-        return delivered
+        # Kafka takes a transaction's records at once (a read_committed reader sees them at the commit): the future
+        # resolves now, without the offset, which is only known here when the transaction commits
+        self._pending.append((topic, value, key, partition, timestamp_ms, headers))
+        taken = asyncio.get_running_loop().create_future()
+        taken.set_result(None)
+        return taken
 
     async def send_offsets_to_transaction(self, offsets: Mapping[TopicPartition, int], group_id: str) -> None:
         if self._pending is None:
@@ -53,15 +56,13 @@ class InMemoryTransactionalProducer(InMemoryProducer):
     async def commit_transaction(self) -> None:
         self._check_not_fenced()
         pending, self._pending = self._pending or [], None
-        for arguments, delivered in pending:
-            delivered.set_result(await super().send(*arguments))
+        for arguments in pending:
+            await super().send(*arguments)
         for group_id, offsets in self._offsets.items():
             self.broker.commit_offsets(group_id, offsets)
 
     async def abort_transaction(self) -> None:
-        pending, self._pending = self._pending or [], None
-        for _, delivered in pending:
-            delivered.cancel()
+        self._pending = None
 
 # %% ../../nbs/internals/51_In_Memory_Transactions.ipynb #f6a7c010
 def clients(broker: InMemoryBroker) -> Tuple[Callable[..., InMemoryProducer], Callable[..., InMemoryConsumer]]:
