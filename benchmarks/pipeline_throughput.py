@@ -6,7 +6,8 @@ group, decode each into the same pydantic model, compute the same `Enriched` mod
 4-partition output topic under the same key. The app does it with `@consumes` (at-least-once commits every second)
 calling a `@produces` function that returns a `KafkaEvent`; the hand-written pipeline with a `getmany` loop, a
 `producer.send` per record (delivery not awaited) and, every second, `producer.flush()` then `consumer.commit()`.
-Both use aiokafka's default producer settings. A run ends when N new messages are on the output topic (a watcher
+Both producers use FastKafka's default settings (`acks="all"`, idempotent); with --acks-1 both use `acks=1`, the
+setting before those defaults (run both ways to see what the defaults cost). A run ends when N new messages are on the output topic (a watcher
 polls its end offsets every 50 ms, in both runs) and the clients are stopped.
 
 Runs alternate between the two in one process, so both see the same broker and machine; the medians and their ratio
@@ -14,7 +15,7 @@ are printed, by wall time and by this process's CPU time (steadier: the broker's
 shorter, consume-only (`consume_throughput.py`'s two contenders, imported) and a produce-only loop outside any
 handler (`await to_x(...)` against `send_and_wait`: both wait for each acknowledgement). Asserts nothing.
 
-    python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only] [--metrics]
+    python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only] [--metrics] [--acks-1]
 
 With --metrics the FastKafka app is measured with Prometheus metrics (`app.metrics = PrometheusMetrics()`): the cost of
 timing each handler call and counting each send.
@@ -36,6 +37,7 @@ from fastkafka.metrics import PrometheusMetrics
 from fastkafka.testing import ApacheKafkaBroker
 
 WITH_METRICS = False
+PRODUCER_SETTINGS: dict = {"acks": "all", "enable_idempotence": True}  # FastKafka's defaults, given to both contenders
 IN_TOPIC, OUT_TOPIC, PRODUCE_TOPIC = "pipeline-in", "pipeline-out", "produce-only"
 PARTITIONS = 4
 WARM_UP = 20_000  # messages in the warm-up round (at most MESSAGES)
@@ -120,7 +122,7 @@ async def hand_written(bootstrap_servers: str, count: int) -> Rate:
         watching = asyncio.ensure_future(watcher.wait_for(count))
         consumer = AIOKafkaConsumer(IN_TOPIC, bootstrap_servers=bootstrap_servers, group_id=fresh_group(),
                                     auto_offset_reset="earliest", enable_auto_commit=False)
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers)
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **PRODUCER_SETTINGS)
         await consumer.start()
         await producer.start()
         try:
@@ -148,7 +150,7 @@ async def hand_written(bootstrap_servers: str, count: int) -> Rate:
 async def with_fastkafka(bootstrap_servers: str, count: int) -> Rate:
     "A FastKafka app: an @consumes handler awaiting an @produces function that returns KafkaEvent(Enriched, key)"
     host, port = bootstrap_servers.rsplit(":", 1)
-    app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}})
+    app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}}, **PRODUCER_SETTINGS)
     app.set_kafka_broker("local")
     if WITH_METRICS:
         app.metrics = PrometheusMetrics()
@@ -175,7 +177,7 @@ def produce_only_events(count: int) -> List[Event]:
 async def produce_only_hand_written(bootstrap_servers: str, events: List[Event]) -> Rate:
     "A plain loop awaiting aiokafka's send_and_wait per message"
     started, cpu_started = time.perf_counter(), time.process_time()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **PRODUCER_SETTINGS)
     await producer.start()
     try:
         for event in events:
@@ -188,7 +190,7 @@ async def produce_only_hand_written(bootstrap_servers: str, events: List[Event])
 async def produce_only_fastkafka(bootstrap_servers: str, events: List[Event]) -> Rate:
     "A plain loop awaiting an @produces function outside any handler (returns once the broker acknowledged)"
     host, port = bootstrap_servers.rsplit(":", 1)
-    app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}})
+    app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}}, **PRODUCER_SETTINGS)
     app.set_kafka_broker("local")
 
     @app.produces(topic=PRODUCE_TOPIC)
@@ -237,7 +239,7 @@ async def main(count: int, rounds: int, consume_only: bool, produce_only: bool) 
         await produce_input(bootstrap_servers, count)
         print(f"pipeline: {count:,} keyed messages of {len(consume_throughput.payload(count - 1))} bytes on a {PARTITIONS}-partition topic "
               f"-> Enriched on a {PARTITIONS}-partition topic, same key; a fresh consumer group per run; "
-              f"a warm-up of {min(WARM_UP, count):,} messages, then {rounds} rounds alternating who goes first", flush=True)
+              f"a warm-up of {min(WARM_UP, count):,} messages, then {rounds} rounds alternating who goes first; producers {PRODUCER_SETTINGS}", flush=True)
         warm_up = min(WARM_UP, count)
         sizes = iter([warm_up, warm_up] + [count] * 2 * rounds)  # the warm-up runs stop after fewer messages
         pipeline = await compare("pipeline", lambda: hand_written(bootstrap_servers, next(sizes)),
@@ -266,6 +268,8 @@ async def main(count: int, rounds: int, consume_only: bool, produce_only: bool) 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     WITH_METRICS = "--metrics" in arguments
+    if "--acks-1" in arguments:
+        PRODUCER_SETTINGS = {"acks": 1}
     numbers = [a for a in arguments if a.isdigit()]
     asyncio.run(main(int(numbers[0]) if numbers else 200_000, int(numbers[1]) if len(numbers) > 1 else 3,
                      "--no-consume-only" not in arguments, "--no-produce-only" not in arguments))
