@@ -16,7 +16,7 @@ from aiokafka.errors import KafkaConnectionError
 from typing_extensions import Self
 
 from .endpoints import ConsumerEndpoint, ProducerEndpoint
-from .kafka_parameters import producer_settings
+from .kafka_parameters import ClientRole, client_settings
 from .metrics import NoMetrics
 from .mocks import CallSignal
 from .outages import outage_report
@@ -168,11 +168,11 @@ class AppStarting(AppStopping):
         servers = self.bootstrap_servers
         for registered in self._producers:
             registered.sender.count_with(self.metrics)
-            config = producer_settings(self._producer_defaults, servers, registered.kafka_kwargs)
+            config = client_settings(ClientRole.PRODUCER, self._producer_defaults, servers, registered.kafka_kwargs)
             registered.sender.attach(self._shared_producers.producer_for(config, producer_class), config.get("partitioner"))
         dead_letter_producers = {  # created now, so they start with the others (exactly once stages its dead letters)
             id(registered): self._shared_producers.producer_for(
-                producer_settings(self._producer_defaults, registered.kafka_kwargs.get("bootstrap_servers", servers)), producer_class)
+                client_settings(ClientRole.DEAD_LETTER_PRODUCER, self._producer_defaults, servers, registered.kafka_kwargs), producer_class)
             for registered in self._consumers if registered.dead_letter_topic is not None and not registered.exactly_once}
         try:
             await self._shared_producers.start()
@@ -183,15 +183,15 @@ class AppStarting(AppStopping):
     async def _start_consumer(self, registered: ConsumerEndpoint, dead_letter_producer: Any) -> None:
         producer_class, consumer_class = self._kafka_clients
         servers = self.bootstrap_servers
-        config = {**self._consumer_defaults, "bootstrap_servers": servers, **registered.kafka_kwargs}
+        config = client_settings(ClientRole.CONSUMER, self._consumer_defaults, servers, registered.kafka_kwargs)
         # At least once: FastKafka commits what was processed; aiokafka's own auto-commit would commit what was fetched.
         commit_interval_ms = (config.get("auto_commit_interval_ms", 5000)
                               if config.get("group_id") is not None and config.get("enable_auto_commit", True) else None)
         transactions = None
         if registered.exactly_once:  # chained exactly-once services read only committed outputs
             config = {"isolation_level": "read_committed", **config}
-            transactions = PartitionProducers(producer_class, {**self._producer_defaults, "bootstrap_servers": servers, "acks": "all",
-                                                               "enable_idempotence": True}, group_id=config["group_id"], name=registered.name)
+            transactions = PartitionProducers(producer_class, client_settings(ClientRole.TRANSACTIONAL_PRODUCER, self._producer_defaults, servers,
+                                                                              registered.kafka_kwargs), group_id=config["group_id"], name=registered.name)
         consumer = consumer_class(**{**config, "enable_auto_commit": False})
         pace_metadata_updates(consumer, config.get("retry_backoff_ms", 100) / 1000)
         dead_letter = None
