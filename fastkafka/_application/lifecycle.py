@@ -21,7 +21,7 @@ from .metrics import NoMetrics
 from .mocks import CallSignal
 from .outages import outage_report
 from .._components.logger import collect_garbage_before_cells, show_in_notebook
-from .._components.aiokafka_adapter import pace_metadata_updates
+from .._components.aiokafka_adapter import adapt_consumer
 from .._components.producer import SharedProducers
 from .._consuming.error_policy import ErrorPolicy, dead_letter_headers
 from .._consuming.loop import ConsumerLoop
@@ -192,8 +192,7 @@ class AppStarting(AppStopping):
             config = {"isolation_level": "read_committed", **config}
             transactions = PartitionProducers(producer_class, client_settings(ClientRole.TRANSACTIONAL_PRODUCER, self._producer_defaults, servers,
                                                                               registered.kafka_kwargs), group_id=config["group_id"], name=registered.name)
-        consumer = consumer_class(**{**config, "enable_auto_commit": False})
-        pace_metadata_updates(consumer, config.get("retry_backoff_ms", 100) / 1000)
+        consumer = adapt_consumer(consumer_class(**{**config, "enable_auto_commit": False}), config.get("retry_backoff_ms", 100))
         dead_letter = None
         if registered.dead_letter_topic is not None:
             dead_letter = (staged_dead_letter(registered.dead_letter_topic) if registered.exactly_once
