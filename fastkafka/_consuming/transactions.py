@@ -90,14 +90,20 @@ class PartitionProducers:
     async def _undelivered(self, tp: TopicPartition) -> List[Tuple[Any, BaseException]]:
         "(input record, error) of each output of `tp`'s transaction that the broker did not take"
         pending = self.deliveries.pop(tp, None)
-        if pending is None or not len(pending):
+        if pending is None:
             return []
-        await asyncio.wait(pending.futures)
-        failed: List[Tuple[Any, BaseException]] = []
-        for delivery, record in pending.take():
-            error = asyncio.CancelledError() if delivery.cancelled() else delivery.exception()
+        futures, records = pending.futures, pending.records
+        unsettled = [delivery for delivery in futures if not delivery.done()]  # by commit time, usually none
+        if unsettled:
+            await asyncio.wait(unsettled)
+        failed: List[Tuple[Any, BaseException]] = []  # one call per output, and an object only for a failed one
+        for i, delivery in enumerate(futures):
+            try:
+                error = delivery.exception()
+            except asyncio.CancelledError as cancelled:
+                error = cancelled
             if error is not None:
-                failed.append((record, error))
+                failed.append((records[i], error))
         return failed
 
     async def abort(self, tp: TopicPartition) -> Optional[int]:
