@@ -6,7 +6,7 @@ group, decode each into the same pydantic model, compute the same `Enriched` mod
 4-partition output topic under the same key. The app does it with `@consumes` (at-least-once commits every second)
 calling a `@produces` function that returns a `KafkaEvent`; the hand-written pipeline with a `getmany` loop, a
 `producer.send` per record (delivery not awaited) and, every second, `producer.flush()` then `consumer.commit()`.
-Both producers use FastKafka's default settings (`acks="all"`, idempotent); with --acks-1 both use `acks=1`, the
+Both producers use FastKafka's default (`acks="all"`); with --acks-1 both use `acks=1`, the
 setting before those defaults (run both ways to see what the defaults cost). A run ends when N new messages are on the output topic (a watcher
 polls its end offsets every 50 ms, in both runs) and the clients are stopped.
 
@@ -37,7 +37,7 @@ from fastkafka.metrics import PrometheusMetrics
 from fastkafka.testing import ApacheKafkaBroker
 
 WITH_METRICS = False
-PRODUCER_SETTINGS: dict = {"acks": "all", "enable_idempotence": True}  # FastKafka's defaults, given to both contenders
+PRODUCER_SETTINGS: dict = {"acks": "all"}  # FastKafka's default, given to both contenders
 IN_TOPIC, OUT_TOPIC, PRODUCE_TOPIC = "pipeline-in", "pipeline-out", "produce-only"
 PARTITIONS = 4
 WARM_UP = 20_000  # messages in the warm-up round (at most MESSAGES)

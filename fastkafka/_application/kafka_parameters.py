@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['PRODUCER_PARAMETERS', 'CONSUMER_PARAMETERS', 'KAFKA_DOCS', 'Function', 'SAFE_PRODUCER_DEFAULTS',
-           'CONNECTION_PARAMETERS', 'parameters_doc', 'RedactSasl', 'AiokafkaDefault', 'readable_signature',
-           'with_kafka_parameters', 'ClientRole', 'client_settings']
+           'TRANSACTIONAL_PRODUCER_DEFAULTS', 'CONNECTION_PARAMETERS', 'parameters_doc', 'RedactSasl',
+           'AiokafkaDefault', 'readable_signature', 'with_kafka_parameters', 'ClientRole', 'client_settings']
 
 # %% ../../nbs/internals/37_Kafka_Parameters.ipynb #be1590ff
 import inspect
@@ -74,8 +74,7 @@ class AiokafkaDefault:
         return self.description
 
 
-_READABLE_DEFAULTS = {"acks": AiokafkaDefault("<FastKafka's default: 'all', with idempotence>"),
-                      "enable_idempotence": AiokafkaDefault("<FastKafka's default: True, unless acks is set>"),
+_READABLE_DEFAULTS = {"acks": AiokafkaDefault("<FastKafka's default: 'all'>"),
                       "partitioner": AiokafkaDefault("<murmur2 of the key, as the Java client>")}
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -100,7 +99,8 @@ def with_kafka_parameters(*clients: type, but: Sequence[str] = ()) -> Callable[[
     return document
 
 # %% ../../nbs/internals/37_Kafka_Parameters.ipynb #792bf88b
-SAFE_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all", "enable_idempotence": True}
+SAFE_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all"}
+TRANSACTIONAL_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all", "enable_idempotence": True}  # what transactions need
 
 CONNECTION_PARAMETERS = frozenset({"bootstrap_servers", "security_protocol", "ssl_context", "api_version", "connections_max_idle_ms",
                                    *(name for name in CONSUMER_PARAMETERS if name.startswith("sasl_"))})
@@ -121,6 +121,8 @@ def client_settings(role: ClientRole, app_settings: Mapping[str, Any], bootstrap
     if role is ClientRole.DEAD_LETTER_PRODUCER or role is ClientRole.TRANSACTIONAL_PRODUCER:
         own = {name: value for name, value in own.items() if name in CONNECTION_PARAMETERS}
     settings = {**app_settings, "bootstrap_servers": bootstrap_servers, **own}
-    if role is ClientRole.TRANSACTIONAL_PRODUCER or (role is not ClientRole.CONSUMER and "acks" not in settings and "enable_idempotence" not in settings):
+    if role is ClientRole.TRANSACTIONAL_PRODUCER:
+        settings.update(TRANSACTIONAL_PRODUCER_DEFAULTS)
+    elif role is not ClientRole.CONSUMER and "acks" not in settings and "enable_idempotence" not in settings:
         settings.update(SAFE_PRODUCER_DEFAULTS)
     return settings
