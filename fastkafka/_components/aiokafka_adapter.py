@@ -9,14 +9,15 @@ __all__ = ['logger', 'TESTED_AIOKAFKA', 'pace_metadata_updates', 'BatchSequences
 
 # %% ../../nbs/internals/15_Aiokafka_Adapter.ipynb #f5468014
 import asyncio
+import functools
 import logging
 from functools import partial
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import aiokafka
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
-from aiokafka.producer.message_accumulator import MessageBatch
+from aiokafka.producer.message_accumulator import BatchBuilder, MessageBatch
 from aiokafka.producer.sender import SendProduceReqHandler
 from aiokafka.producer.transaction_manager import NO_PRODUCER_EPOCH, NO_PRODUCER_ID, PidAndEpoch, TransactionManager
 from aiokafka.record.default_records import DefaultRecordBatch
@@ -203,22 +204,30 @@ _RELIED_ON = {  # what the adaptations read or replace, on which object of an ai
 def missing_internals(producer: Any) -> List[str]:
     "What of `_RELIED_ON` the aiokafka `producer` (before it started) lacks, as `object.attribute`"
     accumulator, sender = getattr(producer, "_message_accumulator", None), getattr(producer, "_sender", None)
-    # a batch and a transaction manager are looked at on their classes: a producer without idempotence has no manager yet
     holders = {"the producer": producer, "its client": getattr(producer, "client", None), "its message accumulator": accumulator,
-               "its sender": sender, "a message batch": MessageBatch(None, accumulator.create_builder(), 0, 0) if accumulator else None,
-               "its transaction manager": TransactionManager(None, 0), "a produce request": SendProduceReqHandler}
+               "its sender": sender, **_class_holders()}
     return [f"{holder}.{name}" for holder, names in _RELIED_ON.items() for name in names
             if holders[holder] is None or not hasattr(holders[holder], name)]
+
+
+@functools.lru_cache(maxsize=None)
+def _class_holders() -> Dict[str, Any]:
+    "A batch and a transaction manager (a producer without idempotence has no manager yet), made once per process"
+    return {"a message batch": MessageBatch(None, BatchBuilder(16384, 0), 0, 0),
+            "its transaction manager": TransactionManager(None, 0), "a produce request": SendProduceReqHandler}
+
+
+def _refuse_unknown_aiokafka(missing: List[str]) -> None:
+    if missing:
+        raise RuntimeError(f"FastKafka's aiokafka adapter does not know aiokafka {aiokafka.__version__}: it lacks {', '.join(missing)}. "
+                           f"Install an aiokafka FastKafka was tested with ({TESTED_AIOKAFKA}), or report it")
 
 
 def adapt_producer(producer: Any, retry_backoff_ms: int = 100) -> Any:
     "Pace `producer`'s metadata updates, recover its refused batches, expire its undeliverable ones; returns it"
     if not isinstance(producer, AIOKafkaProducer):
         return producer  # the in-memory broker's: nothing to adapt
-    missing = missing_internals(producer)
-    if missing:
-        raise RuntimeError(f"FastKafka's aiokafka adapter does not know aiokafka {aiokafka.__version__}: it lacks {', '.join(missing)}. "
-                           f"Install an aiokafka FastKafka was tested with ({TESTED_AIOKAFKA}), or report it")
+    _refuse_unknown_aiokafka(missing_internals(producer))
     pace_metadata_updates(producer, retry_backoff_ms / 1000)
     refused = RefusedBatches(producer)
     refused.install()
@@ -231,7 +240,6 @@ def adapt_consumer(consumer: Any, retry_backoff_ms: int = 100) -> Any:
     "Pace `consumer`'s metadata updates (its fetcher's, through its private `_client`); returns it"
     if isinstance(consumer, AIOKafkaConsumer):
         if not hasattr(getattr(consumer, "_client", None), "force_metadata_update"):
-            raise RuntimeError(f"FastKafka's aiokafka adapter does not know aiokafka {aiokafka.__version__}: it lacks "
-                               f"the consumer._client.force_metadata_update. Install an aiokafka FastKafka was tested with ({TESTED_AIOKAFKA}), or report it")
+            _refuse_unknown_aiokafka(["the consumer._client.force_metadata_update"])
         pace_metadata_updates(consumer, retry_backoff_ms / 1000)
     return consumer
