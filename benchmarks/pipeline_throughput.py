@@ -6,8 +6,9 @@ group, decode each into the same pydantic model, compute the same `Enriched` mod
 4-partition output topic under the same key. The app does it with `@consumes` (at-least-once commits every second)
 calling a `@produces` function that returns a `KafkaEvent`; the hand-written pipeline with a `getmany` loop, a
 `producer.send` per record (delivery not awaited) and, every second, `producer.flush()` then `consumer.commit()`.
-Both producers use FastKafka's default (`acks="all"`); with --acks-1 both use `acks=1`, the
-setting before those defaults (run both ways to see what the defaults cost). A run ends when N new messages are on the output topic (a watcher
+Both producers use FastKafka's default (`acks="all"`, idempotent); with --no-idempotence both use `acks="all"`
+alone, with --acks-1 both use `acks=1`, the setting before those defaults (run the three ways to see what the
+defaults cost). A run ends when N new messages are on the output topic (a watcher
 polls its end offsets every 50 ms, in both runs) and the clients are stopped.
 
 Runs alternate between the two in one process, so both see the same broker and machine; the medians and their ratio
@@ -15,7 +16,7 @@ are printed, by wall time and by this process's CPU time (steadier: the broker's
 shorter, consume-only (`consume_throughput.py`'s two contenders, imported) and a produce-only loop outside any
 handler (`await to_x(...)` against `send_and_wait`: both wait for each acknowledgement). Asserts nothing.
 
-    python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only] [--metrics] [--acks-1]
+    python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only] [--metrics] [--no-idempotence | --acks-1]
 
 With --metrics the FastKafka app is measured with Prometheus metrics (`app.metrics = PrometheusMetrics()`): the cost of
 timing each handler call and counting each send.
@@ -37,7 +38,7 @@ from fastkafka.metrics import PrometheusMetrics
 from fastkafka.testing import ApacheKafkaBroker
 
 WITH_METRICS = False
-PRODUCER_SETTINGS: dict = {"acks": "all"}  # FastKafka's default, given to both contenders
+PRODUCER_SETTINGS: dict = {"acks": "all", "enable_idempotence": True}  # FastKafka's default, given to both contenders
 IN_TOPIC, OUT_TOPIC, PRODUCE_TOPIC = "pipeline-in", "pipeline-out", "produce-only"
 PARTITIONS = 4
 WARM_UP = 20_000  # messages in the warm-up round (at most MESSAGES)
@@ -268,6 +269,8 @@ async def main(count: int, rounds: int, consume_only: bool, produce_only: bool) 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     WITH_METRICS = "--metrics" in arguments
+    if "--no-idempotence" in arguments:
+        PRODUCER_SETTINGS = {"acks": "all", "enable_idempotence": False}
     if "--acks-1" in arguments:
         PRODUCER_SETTINGS = {"acks": 1}
     numbers = [a for a in arguments if a.isdigit()]

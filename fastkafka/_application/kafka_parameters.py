@@ -75,6 +75,7 @@ class AiokafkaDefault:
 
 
 _READABLE_DEFAULTS = {"acks": AiokafkaDefault("<FastKafka's default: 'all'>"),
+                      "enable_idempotence": AiokafkaDefault("<FastKafka's default: True>"),
                       "partitioner": AiokafkaDefault("<murmur2 of the key, as the Java client>")}
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -99,7 +100,7 @@ def with_kafka_parameters(*clients: type, but: Sequence[str] = ()) -> Callable[[
     return document
 
 # %% ../../nbs/internals/37_Kafka_Parameters.ipynb #792bf88b
-SAFE_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all"}
+SAFE_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all", "enable_idempotence": True}
 TRANSACTIONAL_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all", "enable_idempotence": True}  # what transactions need
 
 CONNECTION_PARAMETERS = frozenset({"bootstrap_servers", "security_protocol", "ssl_context", "api_version", "connections_max_idle_ms",

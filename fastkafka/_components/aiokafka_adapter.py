@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['logger', 'TESTED_AIOKAFKA', 'pace_metadata_updates', 'BatchSequences', 'RecoveringBatch', 'RefusedBatches',
-           'ExpiringProduceRequest', 'expire_idempotent_batches', 'missing_internals', 'adapt_producer',
-           'adapt_consumer']
+           'ExpiringProduceRequest', 'expire_idempotent_batches', 'renew_producer_ids_between_drains',
+           'missing_internals', 'adapt_producer', 'adapt_consumer']
 
 # %% ../../nbs/internals/15_Aiokafka_Adapter.ipynb #f5468014
 import asyncio
@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import aiokafka
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 from aiokafka.producer.message_accumulator import BatchBuilder, MessageBatch
 from aiokafka.producer.sender import SendProduceReqHandler
 from aiokafka.producer.transaction_manager import NO_PRODUCER_EPOCH, NO_PRODUCER_ID, PidAndEpoch, TransactionManager
@@ -57,6 +57,7 @@ class BatchSequences:
         self.accumulator: Any = producer._message_accumulator
         self.txn_manager: Any = producer._txn_manager  # None unless idempotent or transactional
         self.transactional: bool = self.txn_manager is not None and self.txn_manager.transactional_id is not None
+        self.renewal_due: bool = False  # a new producer id is to be taken before the sender drains its queue again
         self.new_producer_ids: int = 0  # for tests and logs
 
     def _keep_sequences_valid(self, batch: Any, exception: BaseException, sent: Optional[Any] = None) -> None:
@@ -64,19 +65,25 @@ class BatchSequences:
         txn = self.txn_manager
         if txn is None or batch.retry_count == 0:  # not idempotent, or never taken from the queue: nothing was numbered
             return
+        as_sent: Any = sent if sent is not None else DefaultRecordBatch(bytes(batch.get_data_buffer()))
         if not getattr(exception, "retriable", True):  # refused: the broker wrote none of it
             count = batch.record_count
-            first = (sent if sent is not None else DefaultRecordBatch(bytes(batch.get_data_buffer()))).base_sequence
-            if txn.sequence_number(batch.tp) == _wrapped(first + count):
+            if txn.sequence_number(batch.tp) == _wrapped(as_sent.base_sequence + count):
                 txn.increment_sequence_number(batch.tp, -count)
                 return
-        if not self.transactional and txn.has_pid():
-            txn._pid_and_epoch = PidAndEpoch(NO_PRODUCER_ID, NO_PRODUCER_EPOCH)
-            txn._pid_waiter = asyncio.get_running_loop().create_future()
-            txn._sequence_numbers.clear()
-            self.new_producer_ids += 1
+        if not self.transactional and not self.renewal_due and as_sent.producer_id == txn.producer_id:
+            self.renewal_due = True
             logger.info("A batch to %s failed (%r): the idempotent producer takes a new producer id, so that its later "
                         "batches are not refused as out of sequence", batch.tp, exception)
+
+    def renew_producer_id(self) -> None:
+        "Forget the producer id, so that the sender asks for a new one; only between two drains of its queue"
+        self.renewal_due = False
+        txn = self.txn_manager
+        txn._pid_and_epoch = PidAndEpoch(NO_PRODUCER_ID, NO_PRODUCER_EPOCH)
+        txn._pid_waiter = asyncio.get_running_loop().create_future()
+        txn._sequence_numbers.clear()
+        self.new_producer_ids += 1
 
 def _wrapped(sequence: int) -> int:
     "A sequence number as aiokafka keeps it: it wraps from 2**31 - 1 to -2**31"
@@ -186,6 +193,36 @@ def expire_idempotent_batches(producer: Any) -> None:
 
     sender._send_produce_req = send_produce_request
 
+# %% ../../nbs/internals/15_Aiokafka_Adapter.ipynb #0f066214
+def renew_producer_ids_between_drains(producer: Any, sequences: BatchSequences, backoff: float) -> None:
+    "Let `producer`'s sender (idempotent, not transactional) take the producer id `sequences` marked due, and outlast errors in asking for one"
+    sender, txn = producer._sender, producer._txn_manager
+    wait_for_producer_id = sender._maybe_wait_for_pid
+
+    async def renewing_wait() -> None:  # aiokafka's sender awaits it before each drain of its queue
+        if sequences.renewal_due:
+            sequences.renew_producer_id()
+        if txn.has_pid():
+            return
+        if sender._sender_task is None:  # in `start()`, which raises aiokafka's errors to its caller
+            return await wait_for_producer_id()
+        failures = 0
+        while True:
+            try:
+                await wait_for_producer_id()
+            except KafkaError as error:
+                if failures == 0:
+                    logger.warning("The idempotent producer could not get a new producer id (%r): asking again every %.1f s", error, backoff)
+                failures += 1
+                await asyncio.sleep(backoff)
+            else:
+                if failures:
+                    logger.info("The idempotent producer has a new producer id, after %d failed requests", failures)
+                return
+
+    sender._maybe_wait_for_pid = renewing_wait
+
+
 # %% ../../nbs/internals/15_Aiokafka_Adapter.ipynb #b548d955
 TESTED_AIOKAFKA = "0.14"
 
@@ -193,10 +230,10 @@ _RELIED_ON = {  # what the adaptations read or replace, on which object of an ai
     "the producer": ("client", "_message_accumulator", "_txn_manager", "_sender"),
     "its client": ("force_metadata_update",),
     "its message accumulator": ("_append_batch", "_batches", "_exception", "_closed", "create_builder"),
-    "its sender": ("_send_produce_req", "_in_flight", "_muted_partitions"),
+    "its sender": ("_send_produce_req", "_in_flight", "_muted_partitions", "_maybe_wait_for_pid", "_sender_task"),
     "a message batch": ("failure", "get_data_buffer", "_msg_futures", "future", "tp", "record_count", "retry_count"),
     "its transaction manager": ("_pid_and_epoch", "_pid_waiter", "_sequence_numbers", "has_pid", "sequence_number",
-                                "increment_sequence_number", "transactional_id"),
+                                "increment_sequence_number", "transactional_id", "producer_id"),
     "a produce request": ("_can_retry", "do"),
 }
 
@@ -233,6 +270,7 @@ def adapt_producer(producer: Any, retry_backoff_ms: int = 100) -> Any:
     refused.install()
     if refused.txn_manager is not None and not refused.transactional:
         expire_idempotent_batches(producer)
+        renew_producer_ids_between_drains(producer, refused, retry_backoff_ms / 1000)
     return producer
 
 
