@@ -38,6 +38,7 @@ from fastkafka.metrics import PrometheusMetrics
 from fastkafka.testing import ApacheKafkaBroker
 
 WITH_METRICS = False
+MIDDLEWARES: list = []  # given to the FastKafka app (tracing_overhead.py sets them)
 PRODUCER_SETTINGS: dict = {"acks": "all", "enable_idempotence": True}  # FastKafka's default, given to both contenders
 IN_TOPIC, OUT_TOPIC, PRODUCE_TOPIC = "pipeline-in", "pipeline-out", "produce-only"
 PARTITIONS = 4
@@ -151,7 +152,7 @@ async def hand_written(bootstrap_servers: str, count: int) -> Rate:
 async def with_fastkafka(bootstrap_servers: str, count: int) -> Rate:
     "A FastKafka app: an @consumes handler awaiting an @produces function that returns KafkaEvent(Enriched, key)"
     host, port = bootstrap_servers.rsplit(":", 1)
-    app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}}, **PRODUCER_SETTINGS)
+    app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}}, middlewares=MIDDLEWARES, **PRODUCER_SETTINGS)
     app.set_kafka_broker("local")
     if WITH_METRICS:
         app.metrics = PrometheusMetrics()

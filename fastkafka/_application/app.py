@@ -14,7 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Coroutine, Dict, Optional, Tuple, TypeVar, Union, cast
+from typing import Any, Callable, Coroutine, Dict, Optional, Sequence, Tuple, TypeVar, Union, cast
 from unittest.mock import AsyncMock, MagicMock
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -27,6 +27,7 @@ from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, paramete
 from .lifecycle import AppLifecycle
 from .mocks import AwaitedMock, CallSignal, Throughput
 from .._components.codecs import Codec, Decoder, Encoder, decoding_codec, encoding_codec
+from .._components.middlewares import check_middlewares
 from .metrics import NoMetrics
 from .._consuming.dispatch import check_concurrency
 from .._components.producer import Sender
@@ -57,6 +58,7 @@ class AppConfig(AppLifecycle):
         kafka_brokers: Optional[Dict[str, Any]] = None,
         root_path: Optional[Union[Path, str]] = None,
         lifespan: Optional[Callable[[Any], AbstractAsyncContextManager]] = None,
+        middlewares: Optional[Sequence[Any]] = None,
         **kwargs: Any,
     ) -> None:
         """Creates a FastKafka application
@@ -70,6 +72,7 @@ class AppConfig(AppLifecycle):
         - `kafka_brokers`: dictionary describing the Kafka brokers the app can use, `{name: {"url", "port", "description", "protocol", "security"}}`; select one with `set_kafka_broker(name)` (none selected: localhost:9092). Also used for the documentation
         - `root_path`: path to where documentation will be created
         - `lifespan`: asynccontextmanager that is used for setting lifespan hooks. `__aenter__` is called before app start and `__aexit__` after app stop, e.g. when the app is used as `async with kafka_app: ...`
+        - `middlewares`: middleware objects (see `fastkafka.BaseMiddleware`) whose `consume_scope` runs around every handler call and whose `publish_scope` runs around every message sent, outside the endpoints' own; the first is the outermost
 
         Any other keyword argument is an app-wide default for every producer and consumer: a parameter of aiokafka's
         `AIOKafkaProducer` or `AIOKafkaConsumer` (but `bootstrap_servers`), which a decorator's own arguments override:"""
@@ -85,6 +88,7 @@ class AppConfig(AppLifecycle):
         self.kafka_brokers: Dict[str, Dict[str, Any]] = self._checked_brokers(kafka_brokers or {})
         self.root_path: Path = Path(root_path or ".")
         self.lifespan: Optional[Callable[[Any], AbstractAsyncContextManager]] = lifespan
+        self.middlewares: Tuple[Any, ...] = check_middlewares(middlewares, "FastKafka()")
         self._producer_defaults = {k: v for k, v in kwargs.items() if k in PRODUCER_PARAMETERS}
         self._consumer_defaults = {k: v for k, v in kwargs.items() if k in CONSUMER_PARAMETERS}
         self._kafka_broker_name: Optional[str] = None
@@ -185,6 +189,7 @@ class AppConsumes(AppBrokers):
         max_concurrency: int = 1,  # how many handler calls may be in flight at once
         ordering: str = "key",  # with max_concurrency > 1: "key" (same key in offset order), "partition" (one per partition) or "none"
         exactly_once: bool = False,  # commit what the handler produces and the consumed offsets in one Kafka transaction
+        middlewares: Optional[Sequence[Any]] = None,  # middleware objects around each call of this handler, inside the app's
         **kwargs: Any,
     ) -> Callable[[Handler], Handler]:
         """Decorator registering the function called with each message received on a topic.
@@ -205,6 +210,7 @@ class AppConsumes(AppBrokers):
         - `dead_letter_topic`: where given-up messages (decoding failed, the handler failed every attempt, or what it produced could not be delivered) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
         - `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of partitions no other running batch has
         - `ordering`: with `max_concurrency` > 1, which messages are handled one after another: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
+        - `middlewares`: middleware objects whose `consume_scope` runs around each call of this handler (per message, or per batch), inside the app's middlewares; the first is the outermost, default: None
         - `exactly_once`: commit what the handler produces (through `@produces` functions) together with the consumed offsets, in one Kafka transaction per input partition every `auto_commit_interval_ms`: a `read_committed` reader of the outputs sees each exactly once, even when workers are killed. Needs a `group_id` and an async handler taking one message; reads with `isolation_level="read_committed"` unless told otherwise, default: False
 
         Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
@@ -221,6 +227,7 @@ class AppConsumes(AppBrokers):
         def register(function: Handler) -> Handler:
             check_kafka_kwargs(kwargs, CONSUMER_PARAMETERS, f"@consumes() on {function.__name__}()", "AIOKafkaConsumer")
             check_concurrency(max_concurrency, ordering, f"@consumes() on {function.__name__}()")
+            own_middlewares = check_middlewares(middlewares, f"@consumes() on {function.__name__}()")
             if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
                 raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
             message_type, batch, with_metadata = message_type_of(function)
@@ -240,7 +247,7 @@ class AppConsumes(AppBrokers):
                 is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
                 codec=codec, retries=retries, retry_backoff=retry_backoff,
                 dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
-                exactly_once=exactly_once))
+                exactly_once=exactly_once, middlewares=own_middlewares))
             return function
         return register
 
@@ -255,6 +262,7 @@ class AppProduces(AppConsumes):
         encoder: Union[str, Encoder, Codec[Any]] = "json",  # 'json', 'avro', a callable (model) -> bytes, or a Codec
         *,
         prefix: str = "to_",  # stripped from the function name to give the topic when `topic` is None
+        middlewares: Optional[Sequence[Any]] = None,  # middleware objects around each message it sends, inside the app's
         **kwargs: Any,
     ) -> Callable[[Callable[Params, Returned]], Callable[Params, Returned]]:
         """Decorator making every call of the function send the value it returns to a topic.
@@ -269,6 +277,7 @@ class AppProduces(AppConsumes):
         - `topic`: Kafka topic that the producer will send returned values from the decorated function to, default: None. If the topic is not specified, topic name will be inferred from the decorated function name by stripping the defined prefix
         - `encoder`: Encoder to use to encode messages before sending it to topic, default: json. By default, it converts the pydantic model to a JSON string encoded as UTF-8 bytes; "avro" writes schemaless Avro with the schema derived from the model (the `avro` extra). It also accepts a custom encoder function `(model) -> bytes`, or a `Codec`
         - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "to_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
+        - `middlewares`: middleware objects whose `publish_scope` runs around each message this function sends, inside the app's middlewares; the first is the outermost, default: None
 
         Any keyword argument of the installed aiokafka's `AIOKafkaProducer` (e.g. `acks`, `linger_ms`, `compression_type`) configures this producer, overriding the app-wide one; they are described once, under `FastKafka`.
 
@@ -281,13 +290,14 @@ class AppProduces(AppConsumes):
         - ValueError: for a topic that cannot be inferred or is invalid, a missing or wrong return annotation, an unknown encoder or keyword argument"""
         def register(function: Callable[Params, Returned]) -> Callable[Params, Returned]:
             check_kafka_kwargs(kwargs, PRODUCER_PARAMETERS, f"@produces() on {function.__name__}()", "AIOKafkaProducer")
+            own_middlewares = check_middlewares(middlewares, f"@produces() on {function.__name__}()")
             return_type, model = return_type_of(function)
             codec = encoding_codec(encoder, model)
             produced = topic_of(function, topic, prefix, "produces")
             sender = Sender(produced, codec.encode, function.__name__, model)
             registered = ProducerEndpoint(
                 function=function, topic=produced, kafka_kwargs=dict(kwargs), is_async=inspect.iscoroutinefunction(function),
-                return_type=return_type, model=model, encoder=encoder, codec=codec, sender=sender)
+                return_type=return_type, model=model, encoder=encoder, codec=codec, sender=sender, middlewares=own_middlewares)
             registered.decorated = decorated = _sending(function, registered, sender, self._signal)
             self._producers.append(registered)
             return cast(Callable[Params, Returned], decorated)

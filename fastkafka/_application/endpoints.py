@@ -114,6 +114,7 @@ class Endpoint:
     kafka_kwargs: dict  # the decorator's own Kafka settings
     is_async: bool
     mock: Optional[Union[AsyncMock, MagicMock]] = None
+    middlewares: Tuple[Any, ...] = ()  # its own, inside the app's
 
     @property
     def name(self) -> str:

@@ -9,7 +9,7 @@ __all__ = ['logger', 'AppRuntime', 'AppStopping', 'AppStarting', 'AppReporting',
 import asyncio
 import logging
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple
 
 from aiokafka.conn import create_conn
 from aiokafka.errors import KafkaConnectionError
@@ -22,6 +22,7 @@ from .mocks import CallSignal
 from .outages import outage_report
 from .._components.logger import collect_garbage_before_cells, show_in_notebook
 from .._components.aiokafka_adapter import adapt_consumer
+from .._components.middlewares import ConsumerMiddlewares, KafkaMessage, Scope, chain, scopes_of
 from .._components.producer import SharedProducers
 from .._consuming.error_policy import ErrorPolicy, dead_letter_headers
 from .._consuming.loop import ConsumerLoop
@@ -36,6 +37,7 @@ class AppRuntime:
     # Provided by FastKafka (its constructor and decorators): what the app runs
     title: str
     lifespan: Optional[Callable[[Any], AbstractAsyncContextManager]]
+    middlewares: Tuple[Any, ...]
     metrics: NoMetrics
     _consumers: List[ConsumerEndpoint]
     _producers: List[ProducerEndpoint]
@@ -168,6 +170,7 @@ class AppStarting(AppStopping):
         servers = self.bootstrap_servers
         for registered in self._producers:
             registered.sender.count_with(self.metrics)
+            registered.sender.use_middlewares(scopes_of((*self.middlewares, *registered.middlewares), "publish_scope"))
             config = client_settings(ClientRole.PRODUCER, self._producer_defaults, servers, registered.kafka_kwargs)
             registered.sender.attach(self._shared_producers.producer_for(config, producer_class), config.get("partitioner"))
         dead_letter_producers = {  # created now, so they start with the others (exactly once stages its dead letters)
@@ -195,14 +198,16 @@ class AppStarting(AppStopping):
         consumer = adapt_consumer(consumer_class(**{**config, "enable_auto_commit": False}), config.get("retry_backoff_ms", 100))
         dead_letter = None
         if registered.dead_letter_topic is not None:
-            dead_letter = (staged_dead_letter(registered.dead_letter_topic) if registered.exactly_once
-                           else _dead_letter(dead_letter_producer, registered.dead_letter_topic))
+            publish_scopes = scopes_of((*self.middlewares, *registered.middlewares), "publish_scope")  # a dead letter is a message sent
+            dead_letter = (staged_dead_letter(registered.dead_letter_topic, publish_scopes) if registered.exactly_once
+                           else _dead_letter(dead_letter_producer, registered.dead_letter_topic, publish_scopes))
         policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff, dead_letter=dead_letter)
         handler = self.metrics.timed_handler(registered.handler(self._signal), registered.name, registered.topic, registered.is_async)
         consumer_loop = ConsumerLoop(consumer, registered.codec.decode, handler, handler_is_async=registered.is_async,
                                      name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
                                      max_concurrency=registered.max_concurrency, ordering=registered.ordering, batch=registered.batch,
                                      transactions=transactions,
+                                     middlewares=ConsumerMiddlewares.of((*self.middlewares, *registered.middlewares), config.get("group_id")),
                                      on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
         consumer.subscribe([registered.topic], listener=consumer_loop)
         try:
@@ -267,11 +272,16 @@ async def _connection_failure(config: Dict[str, Any], error: Exception) -> Conne
     return ConnectionError(f"Could not connect to Kafka at {servers} over {protocol}{who}: {cause}")
 
 
-def _dead_letter(producer: Any, topic: str) -> Callable[..., Awaitable[None]]:
-    "Sends a given-up record to `topic` with its key, value and headers, plus headers saying what failed; returns on delivery"
+def _dead_letter(producer: Any, topic: str, scopes: Sequence[Scope] = ()) -> Callable[..., Awaitable[None]]:
+    """Sends a given-up record to `topic` with its key, value and headers, plus headers saying what failed, through
+    `scopes` (the middlewares' publish scopes, which see its value as the original bytes); returns on delivery"""
+    async def send(message: KafkaMessage) -> None:
+        await (await producer.send(message.topic, message.value, key=message.key, headers=message.headers))
+
+    through = chain(scopes, send)
+
     async def dead_letter(record: Any, stage: str, error: BaseException, attempts: int) -> None:
-        headers = dead_letter_headers(record, stage, error, attempts)
-        await (await producer.send(topic, record.value, key=record.key, headers=headers))
+        await through(KafkaMessage(record.value, topic, key=record.key, headers=dead_letter_headers(record, stage, error, attempts)))
     return dead_letter
 
 # %% ../../nbs/internals/42_Lifecycle.ipynb #d3c9c38a

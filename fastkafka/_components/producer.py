@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from .aiokafka_adapter import adapt_producer
 from .codecs import Encoder
+from .middlewares import KafkaMessage, Scope, chain
 
 # %% ../../nbs/internals/20_Producer.ipynb #74fed739
 logger = logging.getLogger(__name__)
@@ -192,6 +193,38 @@ class Sender:
         "Let `metrics` count the sends (the app's `NoMetrics` leaves `send` as it is)"
         # the instance's own `send`: without metrics the per-message path has no wrapper and no branch
         self.send = metrics.counted_send(Sender.send.__get__(self), self.function_name, self.topic)  # type: ignore[method-assign]
+
+    def use_middlewares(self, scopes: Sequence[Scope]) -> None:
+        """Send through `scopes` (the middlewares' `publish_scope`s, outermost first) from now on, each message of a list
+        on its own; with none, `send` stays as it is. Called after `count_with`, which sets `send` afresh"""
+        if not scopes:
+            return
+        send, topic, unpack = self.send, self.topic, self._unpack
+
+        def event(message: KafkaMessage) -> KafkaEvent:
+            return KafkaEvent(message.value, key=message.key, headers=list(message.headers) or None)
+
+        async def deliver(message: KafkaMessage) -> None:
+            await send(event(message))
+
+        through = chain(scopes, deliver)
+
+        async def send_through(value: Any) -> None:
+            if not isinstance(value, list):
+                model, key, headers = unpack(value)
+                return await through(KafkaMessage(model, topic, key=key, headers=list(headers or ())))
+            events: List[KafkaEvent] = []
+
+            async def collect(message: KafkaMessage) -> None:  # a list is still sent in per-partition batches, after every scope
+                events.append(event(message))
+
+            collecting = chain(scopes, collect)
+            for one in value:
+                model, key, headers = unpack(one)
+                await collecting(KafkaMessage(model, topic, key=key, headers=list(headers or ())))
+            await send(events)
+
+        self.send = send_through  # type: ignore[method-assign]
 
     def _not_started(self) -> RuntimeError:
         return RuntimeError(f"{self.function_name}() was called before the app started: start it first (`async with app:` or `await app.startup()`)")

@@ -15,6 +15,7 @@ from aiokafka.structs import TopicPartition
 
 from .._components.producer import Handling, handling
 from .dispatch import Dispatch, check_concurrency, record_dispatcher
+from .error_policy import Stage, Verdict
 from .record import Batch
 
 # %% ../../nbs/internals/34_Batch_Dispatch.ipynb #6ac7c6c7
@@ -43,6 +44,7 @@ class BatchDispatch(Dispatch):
         self.room: asyncio.Event = asyncio.Event()  # set when a batch running apart lands
         self.executor: Optional[ThreadPoolExecutor] = (
             None if self.handler_is_async else ThreadPoolExecutor(max_concurrency, thread_name_prefix=f"fastkafka {self.name}"))
+        self.step.executor = self.executor
 
     def enter(self) -> None:
         "Called once in the consumer loop's task: the handler's sends go to this consumer from now on"
@@ -50,19 +52,19 @@ class BatchDispatch(Dispatch):
 
     def decoded(self, unit: Batch) -> List[Any]:
         "The messages of `unit`'s records: what the handler is called with again when the batch is retried"
-        decode = self.decode
+        decode = self.step.decode
         return [decode(record.value) for record in unit.records]
 
-    async def give_up(self, unit: Any, stage: str, error: BaseException, attempts: int = 1) -> bool:
+    async def give_up(self, unit: Any, stage: Stage, error: BaseException, attempts: int = 1, verdict: Optional[Verdict] = None) -> bool:
         "A batch is given up record by record: each is skipped or dead-lettered on its own"
         for record in getattr(unit, "records", (unit,)):
-            if not await self.failures.give_up(record, stage, error, attempts):
+            if not await self.failures.give_up(record, stage, error, attempts, verdict):
                 return False
         return True
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
         "Decode the fetched records (giving up those that fail) and call the handler once with all of them, here or in a task apart"
-        decode = self.decode
+        decode = self.step.decode
         records: List[Any] = []
         messages: List[Any] = []
         ends: Dict[TopicPartition, int] = {}  # per partition, the offset after its last record in the batch
@@ -75,7 +77,7 @@ class BatchDispatch(Dispatch):
                 await self._decode_one_by_one(tp, fetched, records, messages, ends)
         if not records:
             for tp, end in ends.items():
-                self.commits.done(tp, end)
+                self.offsets.mark_done(tp, end)
         elif self.max_concurrency == 1:
             await self._run(Batch(records), messages, ends, self.current, self.revoked)
         else:
@@ -86,9 +88,9 @@ class BatchDispatch(Dispatch):
         "Decode a partition's records, giving up those that fail (each on its own) and keeping the others"
         for record in fetched:
             try:
-                message = self.decode(record.value)
+                message = self.step.decode(record.value)
             except Exception as e:
-                if not await self.failures.give_up(record, "decoding", e):
+                if not await self.failures.carry_out(record, Stage.DECODING, e):
                     self.consumer.seek(tp, record.offset)  # dead-lettering failed: read again from it
                     return
                 ends[tp] = record.offset + 1
@@ -102,20 +104,17 @@ class BatchDispatch(Dispatch):
         current.record = unit
         try:
             if self.handler_is_async and current is self.current:
-                await self.handle(messages)  # the loop's task, whose handling context is `current` already
+                await self.step.handle_unit(unit, messages)  # the loop's task, whose handling context is `current` already
             else:
-                await self.invoke(messages, current, self.executor)
+                await self.step.invoke(unit, messages, current)
             done = True
         except Exception as e:
-            if self.failures.will_retry(e):
-                done = await self.failures.retry(unit, self.handler_stage, e, lambda: self.call(unit), give_up=self.give_up)
-            else:
-                done = await self.give_up(unit, self.handler_stage, e)
+            done = await self.settle(unit, Stage.HANDLER, e)
         assigned = self.consumer.assignment()
         if done:
             for tp, end in ends.items():
                 if tp not in lost and tp in assigned:
-                    self.commits.done(tp, end)
+                    self.offsets.mark_done(tp, end)
             return
         starts = unit.starts()
         for tp in ends:

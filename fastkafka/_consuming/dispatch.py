@@ -8,18 +8,19 @@ __all__ = ['logger', 'ORDERINGS', 'Dispatch', 'SequentialDispatch', 'SequentialS
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #9b43ac9d
 import asyncio
-import contextvars
 import logging
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, Deque, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 from aiokafka.structs import TopicPartition
 from asyncer import asyncify
 
+from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries, Handling, handling
-from .error_policy import Failures
-from .offsets import Commits, PartitionProgress
+from .error_policy import Decision, Failures, Stage, Verdict
+from .offsets import Commits, OffsetTracker, PartitionProgress
+from .step import Failed, MiddlewareStep, RecordStep
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #43e6c4e2
 logger = logging.getLogger(__name__)
@@ -41,20 +42,30 @@ class Dispatch:
         commits: Commits,
         failures: Failures,
         deliveries: Deliveries,
+        middlewares: Optional[ConsumerMiddlewares] = None,  # None: no middleware has a consume scope
     ) -> None:
         self.consumer: Any = consumer
-        self.decode: Callable[[bytes], Any] = decode
-        self.handle: Callable[[Any], Any] = handle
+        self.step: RecordStep = (MiddlewareStep(decode, handle, handler_is_async, middlewares) if middlewares is not None
+                                 else RecordStep(decode, handle, handler_is_async))
         self.handler_is_async: bool = handler_is_async
         self.name: str = name
         self.commits: Commits = commits
+        self.offsets: OffsetTracker = commits.offsets
         self.failures: Failures = failures
         self.deliveries: Deliveries = deliveries
-        self.handler_stage: str = f"{name}()"
         self.stopping: bool = False
         self.revoked: Set[TopicPartition] = set()  # partitions a rebalance took away since the last fetch: their records in hand are dropped
         self.interrupted: bool = False  # stopping, or something revoked: the one flag the hot loop reads per record
         self.held: Dict[TopicPartition, "asyncio.Task[None]"] = {}  # partitions waiting for a record's retry
+
+    @property
+    def handle(self) -> Callable[[Any], Any]:
+        "The handler (its step's)"
+        return self.step.handle
+
+    @handle.setter
+    def handle(self, handle: Callable[[Any], Any]) -> None:
+        self.step.handle = handle
 
     def enter(self) -> None:
         "Called once in the consumer loop's task, before the first batch"
@@ -65,46 +76,48 @@ class Dispatch:
 
     def decoded(self, unit: Any) -> Any:
         "What the handler is called with for `unit`: a record (a batch dispatcher's unit is a `Batch`)"
-        return self.decode(unit.value)
+        return self.step.decode(unit.value)
 
-    async def invoke(self, argument: Any, current: Handling, executor: Any = None) -> None:
-        "Run the handler on `argument` with `current` as its handling context (a sync handler in a worker thread)"
-        if self.handler_is_async:
-            token = handling.set(current)
-            try:
-                await self.handle(argument)
-            finally:
-                handling.reset(token)
-        else:
-            context = contextvars.copy_context()
-            context.run(handling.set, current)
-            run_in_context: Callable[..., Any] = context.run  # typed loosely: pyright cannot pass arguments through its ParamSpec
-            await asyncio.get_running_loop().run_in_executor(executor, run_in_context, self.handle, argument)
-
-    async def call(self, record: Any) -> None:
-        "Decode `record` and run the handler on it once more; returns once its output is acknowledged"
+    async def call(self, unit: Any) -> None:
+        "Run the handler on `unit` once more, in a handling context of its own; returns once its output is acknowledged, raises if it failed"
         deliveries = Deliveries()
-        await self.invoke(self.decoded(record), Handling(deliveries, record))
+        await self.step.invoke(unit, self.decoded(unit), Handling(deliveries, unit))
         for delivery, _ in deliveries.take():
             await delivery
 
-    async def give_up(self, unit: Any, stage: str, error: BaseException, attempts: int = 1) -> bool:
+    async def give_up(self, unit: Any, stage: Stage, error: BaseException, attempts: int = 1, verdict: Optional[Verdict] = None) -> bool:
         "Skip or dead-letter `unit` (a record) by the policy; False if it must be read again (dead-lettering failed)"
-        return await self.failures.give_up(unit, stage, error, attempts)
+        return await self.failures.give_up(unit, stage, error, attempts, verdict)
 
-    def hold(self, tp: TopicPartition, record: Any, error: BaseException) -> None:
+    async def settle(self, unit: Any, stage: Stage, error: BaseException) -> bool:
+        "The error policy for `unit` (a record or a batch), retried here if it says so; True once it is done, False: read it again"
+        return await self.failures.carry_out(unit, stage, error, lambda: self.call(unit), give_up=self.give_up)
+
+    async def settle_or_hold(self, tp: TopicPartition, record: Any, failed: Failed) -> bool:
+        """The error policy for a record handled one at a time: True if it is done and its partition goes on; False if
+        the partition stops here, either held (paused while the record is retried in the background) or read again"""
+        decision = self.failures.decide(failed.stage, failed.error)
+        if decision.verdict is Verdict.RETRY:
+            self.hold(tp, record, failed, decision)
+            return False
+        if await self.failures.carry_out(record, failed.stage, failed.error, decision=decision, give_up=self.give_up):
+            return True
+        self.consumer.seek(tp, record.offset)
+        return False
+
+    def hold(self, tp: TopicPartition, record: Any, failed: Failed, decision: Decision) -> None:
         "Retry a failed record in the background; its partition waits (paused), the others go on"
         if tp not in self.consumer.assignment():
             return  # taken away meanwhile: its next owner reads the record again
         self.consumer.pause(tp)
-        self.held[tp] = asyncio.get_running_loop().create_task(self._retry(tp, record, error))
+        self.held[tp] = asyncio.get_running_loop().create_task(self._retry(tp, record, failed, decision))
 
-    async def _retry(self, tp: TopicPartition, record: Any, error: BaseException) -> None:
+    async def _retry(self, tp: TopicPartition, record: Any, failed: Failed, decision: Decision) -> None:
         resume_at = record.offset  # read again from the failed record unless it is done below
         retry = asyncio.current_task()
         try:
-            if await self.failures.retry(record, self.handler_stage, error, lambda: self.call(record)):
-                self.commits.done(tp, record.offset + 1)
+            if await self.failures.carry_out(record, failed.stage, failed.error, lambda: self.call(record), decision, self.give_up):
+                self.offsets.mark_done(tp, record.offset + 1)
                 resume_at = record.offset + 1
         finally:
             mine = self.held.get(tp) is retry  # not when forgotten: the partition was sent back, or taken away
@@ -134,7 +147,7 @@ class Dispatch:
 
     def stop_soon(self) -> None:
         "Finish the record in hand, start no other"
-        self.stopping = self.interrupted = self.failures.stopping = True
+        self.stopping = self.interrupted = True
 
     def leaves(self, tp: TopicPartition) -> bool:
         "Whether to leave `tp`'s records in hand now (only asked when `interrupted`)"
@@ -157,6 +170,7 @@ class Dispatch:
                 retry.cancel()
             await asyncio.wait(retries)
 
+
 # %% ../../nbs/internals/33_Dispatch.ipynb #cb823f18
 class SequentialDispatch(Dispatch):
     "An async handler, one record at a time, on the loop"
@@ -170,9 +184,9 @@ class SequentialDispatch(Dispatch):
         handling.set(self.current)
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
-        "Handle the records one by one on the loop; a failed one is retried in the background (its partition waits), skipped or dead-lettered"
-        decode, handle, current, failures, held = self.decode, self.handle, self.current, self.failures, self.held
-        handled = self.commits.handled  # written per record: a commit may come in the middle of a long batch
+        "Run the records through the step one by one on the loop; a failed one meets the policy, which may hold its partition"
+        step, current, held = self.step, self.current, self.held
+        mark_done = self.offsets.mark_done  # per record: a commit may come in the middle of a long batch
         for tp, records in batches.items():
             if tp in held:
                 continue
@@ -180,84 +194,73 @@ class SequentialDispatch(Dispatch):
                 if self.interrupted and self.leaves(tp):
                     break
                 current.record = record
-                try:
-                    message = decode(record.value)
-                except Exception as e:
-                    if not await failures.give_up(record, "decoding", e):
-                        self.consumer.seek(tp, record.offset)
-                        break
-                    handled[tp] = record.offset + 1
-                    continue
-                try:
-                    await handle(message)
-                except Exception as e:
-                    if failures.will_retry(e):
-                        self.hold(tp, record, e)
-                        break
-                    if not await failures.give_up(record, self.handler_stage, e):
-                        self.consumer.seek(tp, record.offset)
-                        break
+                failed = await step(record)
+                if failed is not None and not await self.settle_or_hold(tp, record, failed):
+                    break
                 if self.interrupted and tp in self.revoked:
                     break  # taken away while its handler ran: not ours to commit
-                handled[tp] = record.offset + 1
+                mark_done(tp, record.offset + 1)
+
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #c0b62fd2
+class _ThreadOutcome(NamedTuple):
+    "What a worker thread hands back to the loop for one partition of the batch"
+    tp: TopicPartition
+    next_offset: Optional[int]  # after the last record it handled (None: none)
+    failure: Optional[Tuple[Any, Failed]]  # the record that failed, where the partition stopped
+
+
 class SequentialSyncDispatch(SequentialDispatch):
     "A sync handler, one record at a time, a whole batch per worker-thread hop"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._in_thread = asyncify(self._handle_in_thread)
+        self._in_thread = asyncify(self._run_in_thread)
 
     def enter(self) -> None:
         "Nothing here: the worker thread sets the handling context itself"
 
-    def _handle_in_thread(self, batches: Dict[TopicPartition, List[Any]]) -> List[Tuple[TopicPartition, Tuple[Any, str, Exception]]]:
-        "Runs in a worker thread; returns (tp, (record, stage, error)) for each partition where a record failed"
-        decode, handle, current, held = self.decode, self.handle, self.current, self.held
-        handled = self.commits.handled  # written per record (a plain dict store: safe from this thread)
+    def _run_in_thread(self, batches: Dict[TopicPartition, List[Any]]) -> List[_ThreadOutcome]:
+        "Runs in a worker thread; writes nothing the loop owns: what it did comes back as one outcome per partition"
+        step, current, held = self.step, self.current, self.held
         handling.set(current)
-        outcomes: List[Tuple[TopicPartition, Tuple[Any, str, Exception]]] = []
+        outcomes: List[_ThreadOutcome] = []
         for tp, records in batches.items():
             if tp in held:
                 continue
-            failure: Optional[Tuple[Any, str, Exception]] = None
+            next_offset: Optional[int] = None
+            failure: Optional[Tuple[Any, Failed]] = None
             for record in records:
                 if self.interrupted and self.leaves(tp):
                     break
                 current.record = record
-                try:
-                    message = decode(record.value)
-                except Exception as e:
-                    failure = (record, "decoding", e)
+                failed = step.in_thread(record)
+                if failed is not None:
+                    failure = (record, failed)
                     break
-                try:
-                    handle(message)
-                except Exception as e:
-                    failure = (record, self.handler_stage, e)
-                    break
-                if self.interrupted and tp in self.revoked:
-                    break
-                handled[tp] = record.offset + 1
-            if failure is not None:
-                outcomes.append((tp, failure))
+                next_offset = record.offset + 1
+            outcomes.append(_ThreadOutcome(tp, next_offset, failure))
         return outcomes
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
-        "Handle the batch in a worker thread; back on the loop, apply the policy to each partition's failed record, then go on after it"
+        "Handle the batch in a worker thread; back on the loop, mark what it did, apply the policy to each failed record, then go on after it"
         while batches:
             rest: Dict[TopicPartition, List[Any]] = {}
-            for tp, (record, stage, error) in await self._in_thread(batches):
-                if stage is self.handler_stage and self.failures.will_retry(error):
-                    self.hold(tp, record, error)
-                elif await self.failures.give_up(record, stage, error):
-                    self.commits.done(tp, record.offset + 1)
+            for tp, next_offset, failure in await self._in_thread(batches):
+                if self.interrupted and tp in self.revoked:
+                    continue  # taken away while the thread ran: not ours to commit
+                if next_offset is not None:
+                    self.offsets.mark_done(tp, next_offset)
+                if failure is None:
+                    continue
+                record, failed = failure
+                if await self.settle_or_hold(tp, record, failed):
+                    self.offsets.mark_done(tp, record.offset + 1)
                     later = [r for r in batches[tp] if r.offset > record.offset]
                     if later:
                         rest[tp] = later  # the rest of this partition's batch, after the failed record
-                else:
-                    self.consumer.seek(tp, record.offset)
             batches = {tp: records for tp, records in rest.items() if not (self.interrupted and self.leaves(tp))}
+
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #07c3be6d
 def _order_key(ordering: str) -> Callable[[Any], Any]:
@@ -288,6 +291,7 @@ class ConcurrentDispatch(Dispatch):
         self.idle: asyncio.Event = asyncio.Event()  # set when none is
         self.executor: Optional[ThreadPoolExecutor] = (
             None if self.handler_is_async else ThreadPoolExecutor(max_concurrency, thread_name_prefix=f"fastkafka {self.name}"))
+        self.step.executor = self.executor
         self.workers: List["asyncio.Task[None]"] = []  # started by enter(), in the consumer loop's task
 
     def enter(self) -> None:
@@ -353,27 +357,14 @@ class ConcurrentDispatch(Dispatch):
                 self.chains.pop(key, None)
 
     async def _handle(self, record: Any, tp: TopicPartition) -> bool:
-        "Handle one record by the policy; True when it is done"
-        try:
-            message = self.decode(record.value)
-        except Exception as e:
-            return await self.failures.give_up(record, "decoding", e)
-        try:
-            if self.handler_is_async:
-                await self.handle(message)
-            else:
-                run_in_context: Callable[..., Any] = contextvars.copy_context().run  # typed loosely, as in `invoke`
-                await asyncio.get_running_loop().run_in_executor(self.executor, run_in_context, self.handle, message)
-            return True
-        except Exception as e:
-            if self.failures.will_retry(e):
-                return await self.failures.retry(record, self.handler_stage, e, lambda: self.call(record))
-            return await self.failures.give_up(record, self.handler_stage, e)
+        "Run one record through the step, and a failed one through the policy (its retries hold back only its key); True when it is done"
+        failed = await (self.step(record) if self.handler_is_async else self.step.in_executor(record))
+        return failed is None or await self.settle(record, failed.stage, failed.error)
 
     def _finished(self, record: Any, tp: TopicPartition, progress: PartitionProgress) -> None:
         next_offset = progress.finished(record.offset)
         if next_offset is not None and self.progress.get(tp) is progress:
-            self.commits.done(tp, next_offset)
+            self.offsets.mark_done(tp, next_offset)
         if tp in self.throttled and len(progress) <= self.partition_limit // 2:
             self.throttled.discard(tp)
             if tp in self.consumer.assignment():
@@ -423,4 +414,5 @@ def record_dispatcher(*args: Any, max_concurrency: int = 1, ordering: str = "key
     check_concurrency(max_concurrency, ordering, "record_dispatcher()")
     if max_concurrency > 1:
         return ConcurrentDispatch(*args, max_concurrency=max_concurrency, ordering=ordering, **kwargs)
-    return (SequentialDispatch if kwargs["handler_is_async"] else SequentialSyncDispatch)(*args, **kwargs)
+    one_hop_per_batch = not kwargs["handler_is_async"] and kwargs.get("middlewares") is None  # scopes run on the loop
+    return (SequentialSyncDispatch if one_hop_per_batch else SequentialDispatch)(*args, **kwargs)

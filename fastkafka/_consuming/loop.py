@@ -14,10 +14,11 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
 from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
+from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries
 from .batch import dispatcher
 from .dispatch import Dispatch
-from .error_policy import ErrorPolicy, Failures, is_transient
+from .error_policy import ErrorPolicy, Failures, Stage
 from .offsets import Commits, NoCommits
 from .transactions import PartitionProducers, TransactionalCommits, TransactionalDispatch
 
@@ -45,6 +46,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         batch: bool = False,  # the handler takes a list: the messages of a whole fetch at once
         transactions: Optional[PartitionProducers] = None,  # exactly once: outputs and offsets committed in these producers' transactions
         on_error: Callable[[BaseException, Any, str], None] = lambda error, record, stage: None,  # told of every failure
+        middlewares: Optional[ConsumerMiddlewares] = None,  # None: no middleware has a consume scope
     ) -> None:
         self.consumer: AIOKafkaConsumer = consumer
         self.name: str = name
@@ -56,15 +58,17 @@ class ConsumerLoop(ConsumerRebalanceListener):
         self.commits: Commits
         self.dispatch: Dispatch
         if transactions is not None:
-            self.commits = TransactionalCommits(consumer, self.deliveries, self._resolve_lost_output, name=name, interval_ms=interval_ms,
-                                                producers=transactions)
-            self.dispatch = TransactionalDispatch(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=self.commits,
-                                                  failures=self.failures, deliveries=self.deliveries, producers=transactions)
+            self.commits = transactional = TransactionalCommits(consumer, self.deliveries, self._resolve_lost_output, name=name,
+                                                                interval_ms=interval_ms, producers=transactions)
+            self.dispatch = TransactionalDispatch(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=transactional,
+                                                  failures=self.failures, deliveries=self.deliveries, producers=transactions,
+                                                  middlewares=middlewares)
         else:
             self.commits = (Commits if commit_interval_ms is not None else NoCommits)(
                 consumer, self.deliveries, self._resolve_lost_output, name=name, interval_ms=interval_ms)
             self.dispatch = dispatcher(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=self.commits,
-                                       failures=self.failures, deliveries=self.deliveries, max_concurrency=max_concurrency, ordering=ordering, batch=batch)
+                                       failures=self.failures, deliveries=self.deliveries, max_concurrency=max_concurrency, ordering=ordering, batch=batch,
+                                       middlewares=middlewares)
         self.consumed: int = 0  # records fetched, counted per batch (for the metrics)
         self._task: Optional["asyncio.Task[None]"] = None
         self._stopping = False
@@ -105,7 +109,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         highwater = getattr(self.consumer, "highwater", lambda tp: None)  # an in-memory consumer has none
         lag: Dict[int, Optional[int]] = {}
         for tp in sorted(self.consumer.assignment()):
-            top, handled = highwater(tp), self.commits.handled.get(tp)
+            top, handled = highwater(tp), self.commits.offsets.get(tp)
             lag[tp.partition] = max(0, top - handled) if top is not None and handled is not None else None
         return lag
 
@@ -125,6 +129,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         deadline = clock.time() + timeout
         self._stopping = True
         self.dispatch.stop_soon()
+        self.failures.stop_retrying()
         if self._waiting:
             task.cancel()
         done, pending = await asyncio.wait({task}, timeout=timeout)
@@ -169,12 +174,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
 
     async def _resolve_lost_output(self, record: Any, error: BaseException) -> bool:
         "A message the handler of `record` produced was not delivered: the error policy applies to `record`"
-        stage = f"delivering what {self.name}() produced"
-        if is_transient(error):
-            return False  # not the record's fault: it is handled again (the commits log it, once for all such records)
-        if self.failures.policy.retries:
-            return await self.failures.retry(record, stage, error, lambda: self.dispatch.call(record), give_up=self.dispatch.give_up)
-        return await self.dispatch.give_up(record, stage, error)
+        return await self.dispatch.settle(record, Stage.OUTPUT, error)  # a transient failure: read again (the commits log it, once for all)
 
     # aiokafka awaits these callbacks when they are coroutines; pyright infers `None` from its unannotated base class
 

@@ -9,14 +9,15 @@ __all__ = ['logger', 'PartitionProducers', 'UndeliveredOutputs', 'TransactionalC
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #47021c3c
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from aiokafka.structs import TopicPartition
 
 from .._components.aiokafka_adapter import adapt_producer
+from .._components.middlewares import KafkaMessage, Scope, chain
 from .._components.producer import Deliveries, Handling, Output, handling
-from .dispatch import Dispatch
-from .error_policy import dead_letter_headers, is_transient
+from .dispatch import Dispatch, Failed
+from .error_policy import Stage, dead_letter_headers, is_transient
 from .offsets import Commits
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #1bbb62a2
@@ -44,6 +45,10 @@ class PartitionProducers:
         # (partition, offset) of inputs whose outputs the broker refused for good: read again, they meet the error policy
         self.undeliverable: Dict[Tuple[TopicPartition, int], BaseException] = {}
         self.began_at: Dict[TopicPartition, int] = {}  # the offset of the input whose output opened each open transaction
+
+    def owns(self, tp: TopicPartition) -> bool:
+        "Whether `tp` has a producer here (it is assigned to this consumer)"
+        return tp in self.producers
 
     def transactional_id(self, tp: TopicPartition) -> str:
         "The transactional id of `tp`'s producer: the same in every worker, so a new owner fences the old one"
@@ -167,6 +172,23 @@ class TransactionalCommits(Commits):
         "Start the producers of the new partitions, fencing their previous owners"
         await self.producers.assigned(partitions)
 
+    async def add(self, tp: TopicPartition, record: Any, outputs: List[Output], revoked: Set[TopicPartition]) -> bool:
+        """Add `record`'s outputs to `tp`'s transaction and mark the record done, as one step for the commits; False if
+        `tp` is in `revoked` or no longer ours, or the transaction failed (aborted: it is handled again)"""
+        async with self.lock:
+            if tp in revoked or not self.producers.owns(tp):
+                return False
+            try:
+                await self.producers.add(tp, outputs, record)
+            except Exception as e:
+                logger.warning("%s: adding to the transaction of %s failed (%r); its messages are handled again", self.name, tp, e)
+                began = await self.producers.abort(tp)
+                last = self.committed.get(tp)
+                self.rewind(tp, last if last is not None else began if began is not None else record.offset)
+                return False
+            self.offsets.mark_done(tp, record.offset + 1)
+            return True
+
     async def _commit_offsets(self, offsets: Dict[TopicPartition, int]) -> None:
         for tp, offset in offsets.items():
             try:
@@ -196,62 +218,61 @@ class TransactionalCommits(Commits):
         await self.producers.close(min(timeout, 10.0))
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #4bc59c45
-def staged_dead_letter(topic: str) -> Callable[[Any, str, BaseException, int], Awaitable[None]]:
-    "The dead-letter action of an exactly-once consumer: the record goes out in its partition's transaction"
-    async def dead_letter(record: Any, stage: str, error: BaseException, attempts: int) -> None:
+def staged_dead_letter(topic: str, scopes: Sequence[Scope] = ()) -> Callable[[Any, str, BaseException, int], Awaitable[None]]:
+    "The dead-letter action of an exactly-once consumer: the record goes out in its partition's transaction (through `scopes`, the middlewares' publish scopes)"
+    async def stage(message: KafkaMessage) -> None:
         current = handling.get()
         if current is None or current.staging is None:
-            raise RuntimeError(f"the dead letter of an exactly-once consumer is staged in its transaction, but {record!r} is not being handled by one")
-        current.staging.append((topic, record.value, record.key, dead_letter_headers(record, stage, error, attempts)))
+            raise RuntimeError(f"the dead letter of an exactly-once consumer is staged in its transaction, but {message!r} is not being handled by one")
+        current.staging.append((message.topic, message.value, message.key, message.headers))
+
+    through = chain(scopes, stage)
+
+    async def dead_letter(record: Any, stage: str, error: BaseException, attempts: int) -> None:
+        await through(KafkaMessage(record.value, topic, key=record.key, headers=dead_letter_headers(record, stage, error, attempts)))
     return dead_letter
 
 
 class TransactionalDispatch(Dispatch):
     "An async handler, one record at a time, its outputs committed with its offset"
 
-    def __init__(self, *args: Any, producers: PartitionProducers, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, commits: TransactionalCommits, producers: PartitionProducers, **kwargs: Any) -> None:
+        super().__init__(*args, commits=commits, **kwargs)
+        self.transactions: TransactionalCommits = commits
         self.producers: PartitionProducers = producers
         self.current: Handling = Handling(self.deliveries)
-        self.output_stage: str = f"delivering what {self.name}() produced"
 
     def enter(self) -> None:
         "Called once in the consumer loop's task: the handler's sends are staged in this consumer's handling context"
         handling.set(self.current)
 
-    async def _finish(self, tp: TopicPartition, record: Any, outputs: List[Output]) -> bool:
-        "Add `record`'s outputs to the transaction and count it handled, atomically for commits; False if `tp` is no longer ours"
-        async with self.commits.lock:
-            if (self.interrupted and tp in self.revoked) or tp not in self.producers.producers:
-                return False
-            try:
-                await self.producers.add(tp, outputs, record)
-            except Exception as e:
-                logger.warning("%s: adding to the transaction of %s failed (%r); its messages are handled again", self.name, tp, e)
-                began = await self.producers.abort(tp)
-                last = self.commits.committed.get(tp)
-                self.commits.rewind(tp, last if last is not None else began if began is not None else record.offset)
-                return False
-            self.commits.handled[tp] = record.offset + 1
-            return True
-
-    async def _given_up(self, tp: TopicPartition, record: Any, stage: str, error: BaseException) -> bool:
-        "The error policy for `record`, its dead letter (if any) added with its offset; False if not: `tp` is read again from `record`"
-        if await self.give_up(record, stage, error) and await self._finish(tp, record, self.current.staging or []):
+    async def _given_up(self, tp: TopicPartition, record: Any, stage: Stage, error: BaseException) -> bool:
+        "The policy's end for `record`, its dead letter (if any) added with its offset; False if not: `tp` is read again from `record`"
+        if await self.give_up(record, stage, error) and await self.transactions.add(tp, record, self.current.staging or [], self.revoked):
             return True
         self.consumer.seek(tp, record.offset)
         return False
 
-    async def call(self, record: Any) -> None:
+    async def _settled(self, tp: TopicPartition, record: Any, failed: Failed) -> bool:
+        "The error policy for a record that failed; False if `tp` is read again from it"
+        self.current.staging = []  # the failed attempt's outputs are dropped; a dead letter is staged here
+        done = await self.settle(record, failed.stage, failed.error)
+        if done and self.offsets.get(tp) != record.offset + 1:  # given up (a retry that succeeded added itself): its dead letter, if any, with its offset
+            done = await self.transactions.add(tp, record, self.current.staging, self.revoked)
+        if not done:
+            self.consumer.seek(tp, record.offset)
+        return done
+
+    async def call(self, unit: Any) -> None:
         "One more attempt (a retry): its own staged outputs, added with the record's offset once it succeeded"
-        current = Handling(self.deliveries, record)
+        current = Handling(self.deliveries, unit)
         current.staging = []
-        await self.invoke(self.decoded(record), current)
-        await self._finish(TopicPartition(record.topic, record.partition), record, current.staging)
+        await self.step.invoke(unit, self.decoded(unit), current)
+        await self.transactions.add(TopicPartition(unit.topic, unit.partition), unit, current.staging, self.revoked)
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
-        "Handle the records one by one, each one's outputs and offset added to its partition's transaction together"
-        decode, handle, current, failures, handled = self.decode, self.handle, self.current, self.failures, self.commits.handled
+        "Run the records through the step one by one, each one's outputs and offset added to its partition's transaction together"
+        step, current, add, revoked = self.step, self.current, self.transactions.add, self.revoked
         undeliverable = self.producers.undeliverable
         for tp, records in batches.items():
             for record in records:
@@ -259,28 +280,14 @@ class TransactionalDispatch(Dispatch):
                     break
                 current.record, current.staging = record, []
                 if undeliverable and (tp, record.offset) in undeliverable:  # its outputs were refused for good: no second attempt
-                    if not await self._given_up(tp, record, self.output_stage, undeliverable.pop((tp, record.offset))):
+                    if not await self._given_up(tp, record, Stage.OUTPUT, undeliverable.pop((tp, record.offset))):
                         break
                     continue
-                try:
-                    message = decode(record.value)
-                except Exception as e:
-                    if not await self._given_up(tp, record, "decoding", e):
+                failed = await step(record)
+                if failed is not None:
+                    if not await self._settled(tp, record, failed):
                         break
                     continue
-                try:
-                    await handle(message)
-                except Exception as e:
-                    current.staging = []  # the failed attempt's outputs are dropped; a dead letter is staged here
-                    if failures.will_retry(e):
-                        done = await failures.retry(record, self.handler_stage, e, lambda: self.call(record))
-                    else:
-                        done = await self.give_up(record, self.handler_stage, e)
-                    if done and handled.get(tp) != record.offset + 1:  # given up: its dead letter, if any, with its offset
-                        done = await self._finish(tp, record, current.staging)
-                    if not done:
-                        self.consumer.seek(tp, record.offset)
-                        break
-                    continue
-                if not await self._finish(tp, record, current.staging):
+                if not await add(tp, record, current.staging, revoked):
                     break
+
