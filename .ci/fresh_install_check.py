@@ -19,7 +19,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-EXTRAS = {"metrics": "prometheus_client", "testing": "ipywidgets", "avro": "fastavro"}  # extra -> a package it adds
+EXTRAS = {"metrics": "prometheus_client", "testing": "ipywidgets", "avro": "fastavro", "opentelemetry": "opentelemetry"}  # extra -> a package it adds
 problems: list = []
 
 
@@ -105,6 +105,7 @@ def missing_extras() -> None:
 
     import fastkafka.encoder
     import fastkafka.metrics
+    import fastkafka.opentelemetry
     from fastkafka import FastKafka
 
     class Reading(BaseModel):
@@ -127,13 +128,14 @@ def missing_extras() -> None:
     fails_naming("metrics", metrics)
     fails_naming("testing", monitor)
     fails_naming("avro", avro)
+    fails_naming("opentelemetry", lambda: fastkafka.opentelemetry.KafkaTelemetryMiddleware())
     # the command line: a message and exit code 1, not a traceback, before any worker starts
     script = shutil.which("fastkafka", path=str(Path(sys.executable).parent)) or "fastkafka"
     done = subprocess.run([script, "run", "--metrics-port", "9100", "fastkafka._examples.iris:kafka_app"],
                           capture_output=True, text=True, timeout=60)
     check(done.returncode == 1 and 'pip install "fastkafka[metrics]"' in done.stderr and "Traceback" not in done.stderr + done.stdout,
           f"`fastkafka run --metrics-port` without the metrics extra exited with {done.returncode}:\n{done.stdout}{done.stderr}")
-    print("without extras, the metrics, the monitor, Avro and `fastkafka run --metrics-port` each name their extra")
+    print("without extras, the metrics, the monitor, Avro, tracing and `fastkafka run --metrics-port` each name their extra")
 
 
 def main() -> int:
