@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['INSTALL_OPENTELEMETRY', 'KafkaTelemetryMiddleware']
 
-# %% ../nbs/api/OpenTelemetry.ipynb #324d5e24
+# %% ../nbs/api/OpenTelemetry.ipynb #29732fe2
 import functools
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # OpenTelemetry is an extra: imported here for the type check
 
 INSTALL_OPENTELEMETRY = 'tracing needs OpenTelemetry: pip install "fastkafka[opentelemetry]"'  # what the middleware says without it
 
-# %% ../nbs/api/OpenTelemetry.ipynb #ae6b5889
+# %% ../nbs/api/OpenTelemetry.ipynb #191821db
 @functools.lru_cache(maxsize=None)
 def _headers() -> Any:
     "Kafka headers as OpenTelemetry's getter and setter of a carrier (made once, when OpenTelemetry is there)"
@@ -36,7 +36,7 @@ def _headers() -> Any:
 
     return Headers()
 
-# %% ../nbs/api/OpenTelemetry.ipynb #b8bbc242
+# %% ../nbs/api/OpenTelemetry.ipynb #729c02d4
 def _key(key: bytes) -> str:
     "A message key as a span attribute: its text, cut to 256 characters (keys are bytes of any size)"
     return key[:256].decode("utf-8", "replace")
