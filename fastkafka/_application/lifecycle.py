@@ -22,9 +22,9 @@ from .mocks import CallSignal
 from .outages import outage_report
 from .._components.logger import collect_garbage_before_cells, show_in_notebook
 from .._components.aiokafka_adapter import adapt_consumer
-from .._components.middlewares import ConsumerMiddlewares, KafkaMessage, Scope, chain, scopes_of
+from .._components.middlewares import ConsumerMiddlewares, KafkaMessage, Scope, scopes_of
 from .._components.producer import SharedProducers
-from .._consuming.error_policy import ErrorPolicy, dead_letter_headers
+from .._consuming.error_policy import ErrorPolicy, dead_letter_through
 from .._consuming.loop import ConsumerLoop
 from .._consuming.transactions import PartitionProducers, staged_dead_letter
 
@@ -164,13 +164,17 @@ class AppStarting(AppStopping):
             await self.shutdown()
             raise
 
+    def _middlewares_of(self, registered: Any) -> Tuple[Any, ...]:
+        "An endpoint's middlewares: the app's outside, its own inside"
+        return (*self.middlewares, *registered.middlewares)
+
     async def _start_producers(self) -> Dict[int, Any]:
         "Start the producers of `@produces` functions and of dead letters; returns each at-least-once consumer's dead-letter producer, by `id` of its endpoint"
         producer_class = self._kafka_clients[0]
         servers = self.bootstrap_servers
         for registered in self._producers:
             registered.sender.count_with(self.metrics)
-            registered.sender.use_middlewares(scopes_of((*self.middlewares, *registered.middlewares), "publish_scope"))
+            registered.sender.use_middlewares(scopes_of(self._middlewares_of(registered), "publish_scope"))
             config = client_settings(ClientRole.PRODUCER, self._producer_defaults, servers, registered.kafka_kwargs)
             registered.sender.attach(self._shared_producers.producer_for(config, producer_class), config.get("partitioner"))
         dead_letter_producers = {  # created now, so they start with the others (exactly once stages its dead letters)
@@ -198,7 +202,7 @@ class AppStarting(AppStopping):
         consumer = adapt_consumer(consumer_class(**{**config, "enable_auto_commit": False}), config.get("retry_backoff_ms", 100))
         dead_letter = None
         if registered.dead_letter_topic is not None:
-            publish_scopes = scopes_of((*self.middlewares, *registered.middlewares), "publish_scope")  # a dead letter is a message sent
+            publish_scopes = scopes_of(self._middlewares_of(registered), "publish_scope")  # a dead letter is a message sent
             dead_letter = (staged_dead_letter(registered.dead_letter_topic, publish_scopes) if registered.exactly_once
                            else _dead_letter(dead_letter_producer, registered.dead_letter_topic, publish_scopes))
         policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff, dead_letter=dead_letter)
@@ -207,7 +211,7 @@ class AppStarting(AppStopping):
                                      name=registered.name, policy=policy, commit_interval_ms=commit_interval_ms,
                                      max_concurrency=registered.max_concurrency, ordering=registered.ordering, batch=registered.batch,
                                      transactions=transactions,
-                                     middlewares=ConsumerMiddlewares.of((*self.middlewares, *registered.middlewares), config.get("group_id")),
+                                     middlewares=ConsumerMiddlewares.of(self._middlewares_of(registered), config.get("group_id")),
                                      on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
         consumer.subscribe([registered.topic], listener=consumer_loop)
         try:
@@ -278,11 +282,7 @@ def _dead_letter(producer: Any, topic: str, scopes: Sequence[Scope] = ()) -> Cal
     async def send(message: KafkaMessage) -> None:
         await (await producer.send(message.topic, message.value, key=message.key, headers=message.headers))
 
-    through = chain(scopes, send)
-
-    async def dead_letter(record: Any, stage: str, error: BaseException, attempts: int) -> None:
-        await through(KafkaMessage(record.value, topic, key=record.key, headers=dead_letter_headers(record, stage, error, attempts)))
-    return dead_letter
+    return dead_letter_through(topic, scopes, send)
 
 # %% ../../nbs/internals/42_Lifecycle.ipynb #d3c9c38a
 class AppReporting(AppStarting):

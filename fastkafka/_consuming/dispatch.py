@@ -58,15 +58,6 @@ class Dispatch:
         self.interrupted: bool = False  # stopping, or something revoked: the one flag the hot loop reads per record
         self.held: Dict[TopicPartition, "asyncio.Task[None]"] = {}  # partitions waiting for a record's retry
 
-    @property
-    def handle(self) -> Callable[[Any], Any]:
-        "The handler (its step's)"
-        return self.step.handle
-
-    @handle.setter
-    def handle(self, handle: Callable[[Any], Any]) -> None:
-        self.step.handle = handle
-
     def enter(self) -> None:
         "Called once in the consumer loop's task, before the first batch"
 

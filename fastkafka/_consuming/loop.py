@@ -77,11 +77,11 @@ class ConsumerLoop(ConsumerRebalanceListener):
     @property
     def handle(self) -> Callable[[Any], Any]:
         "The handler; swapped while the app runs (create_mocks() does), it is called from the next batch on"
-        return self.dispatch.handle
+        return self.dispatch.step.handle
 
     @handle.setter
     def handle(self, handle: Callable[[Any], Any]) -> None:
-        self.dispatch.handle = handle
+        self.dispatch.step.handle = handle
 
     # What the app reports (`app.stats()`, the metrics), read from the parts that count it
 

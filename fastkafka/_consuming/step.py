@@ -63,12 +63,16 @@ class RecordStep:
             message = self.decode(record.value)
         except Exception as e:
             return Failed(Stage.DECODING, e)
-        run_in_context: Callable[..., Any] = contextvars.copy_context().run  # typed loosely: pyright cannot pass arguments through its ParamSpec
         try:
-            await asyncio.get_running_loop().run_in_executor(self.executor, run_in_context, self.handle, message)
+            await self._in_worker_thread(message)
         except Exception as e:
             return Failed(Stage.HANDLER, e)
         return None
+
+    def _in_worker_thread(self, argument: Any, context: Optional[contextvars.Context] = None) -> "asyncio.Future[Any]":
+        "The sync handler on `argument` in one of `executor`'s threads, in `context` (default: a copy of the caller's)"
+        run_in_context: Callable[..., Any] = (context or contextvars.copy_context()).run  # typed loosely: pyright cannot pass arguments through its ParamSpec
+        return asyncio.get_running_loop().run_in_executor(self.executor, run_in_context, self.handle, argument)
 
     async def handle_unit(self, unit: Any, argument: Any) -> None:
         "Call an async handler on `argument`, what `unit` (a record or a `Batch`) decoded into, in the caller's handling context"
@@ -85,8 +89,7 @@ class RecordStep:
         else:
             context = contextvars.copy_context()
             context.run(handling.set, current)
-            run_in_context: Callable[..., Any] = context.run
-            await asyncio.get_running_loop().run_in_executor(self.executor, run_in_context, self.handle, argument)
+            await self._in_worker_thread(argument, context)
 
 
 # %% ../../nbs/internals/32_Record_Step.ipynb #e3a7eb56
@@ -104,8 +107,7 @@ class MiddlewareStep(RecordStep):
     async def _call_handler(self, message: KafkaMessage) -> Any:
         if self.handler_is_async:
             return await self.handle(message.value)
-        run_in_context: Callable[..., Any] = contextvars.copy_context().run
-        return await asyncio.get_running_loop().run_in_executor(self.executor, run_in_context, self.handle, message.value)
+        return await self._in_worker_thread(message.value)
 
     async def __call__(self, record: Any) -> Optional[Failed]:
         "The handler (async, or sync in a worker thread) through the scopes, in the caller's handling context"

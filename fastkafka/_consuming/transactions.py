@@ -14,10 +14,10 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Seq
 from aiokafka.structs import TopicPartition
 
 from .._components.aiokafka_adapter import adapt_producer
-from .._components.middlewares import KafkaMessage, Scope, chain
+from .._components.middlewares import KafkaMessage, Scope
 from .._components.producer import Deliveries, Handling, Output, handling
 from .dispatch import Dispatch, Failed
-from .error_policy import Stage, dead_letter_headers, is_transient
+from .error_policy import Stage, dead_letter_through, is_transient
 from .offsets import Commits
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #1bbb62a2
@@ -226,11 +226,7 @@ def staged_dead_letter(topic: str, scopes: Sequence[Scope] = ()) -> Callable[[An
             raise RuntimeError(f"the dead letter of an exactly-once consumer is staged in its transaction, but {message!r} is not being handled by one")
         current.staging.append((message.topic, message.value, message.key, message.headers))
 
-    through = chain(scopes, stage)
-
-    async def dead_letter(record: Any, stage: str, error: BaseException, attempts: int) -> None:
-        await through(KafkaMessage(record.value, topic, key=record.key, headers=dead_letter_headers(record, stage, error, attempts)))
-    return dead_letter
+    return dead_letter_through(topic, scopes, stage)
 
 
 class TransactionalDispatch(Dispatch):
