@@ -178,6 +178,8 @@ class SequentialDispatch(Dispatch):
         "Run the records through the step one by one on the loop; a failed one meets the policy, which may hold its partition"
         step, current, held = self.step, self.current, self.held
         mark_done = self.offsets.mark_done  # per record: a commit may come in the middle of a long batch
+        inlined = type(step) is RecordStep  # the plain step, written out below: awaiting it per record cost ~10% of consume-only
+        decode, handle = step.decode, step.handle
         for tp, records in batches.items():
             if tp in held:
                 continue
@@ -185,7 +187,19 @@ class SequentialDispatch(Dispatch):
                 if self.interrupted and self.leaves(tp):
                     break
                 current.record = record
-                failed = await step(record)
+                if inlined:  # RecordStep.__call__, inlined
+                    try:
+                        message = decode(record.value)
+                    except Exception as e:
+                        failed: Optional[Failed] = Failed(Stage.DECODING, e)
+                    else:
+                        try:
+                            await handle(message)
+                            failed = None
+                        except Exception as e:
+                            failed = Failed(Stage.HANDLER, e)
+                else:
+                    failed = await step(record)
                 if failed is not None and not await self.settle_or_hold(tp, record, failed):
                     break
                 if self.interrupted and tp in self.revoked:
