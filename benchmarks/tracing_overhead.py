@@ -3,12 +3,14 @@
 
 Tracing uses OpenTelemetry's SDK as a service would: a `TracerProvider` with a `BatchSpanProcessor`, here with an
 exporter that drops the spans (so the cost measured is FastKafka's and the SDK's, not a collector's). Each message
-gives two spans (process, send) and a `traceparent` header. With --middleware, a middleware that only passes on
+gives two spans (process, send) and a `traceparent` header. With --sample RATIO the provider samples that share of
+the traces (`ParentBased(TraceIdRatioBased(RATIO))`, as a service tracing in production would); a span not sampled
+still carries the trace on. With --middleware, a middleware that only passes on
 (`consume_scope` and `publish_scope` that just `return await call_next(message)`) is measured instead: the cost of the
 middleware chain itself. Prints the medians and their ratio, by wall time and by CPU time. Targets: tracing >= 0.85x.
 Asserts nothing.
 
-    python benchmarks/tracing_overhead.py [MESSAGES] [ROUNDS] [--middleware]
+    python benchmarks/tracing_overhead.py [MESSAGES] [ROUNDS] [--middleware | --sample RATIO]
 """
 import asyncio
 import statistics
@@ -17,6 +19,7 @@ from typing import Sequence
 
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased, TraceIdRatioBased
 
 import pipeline_throughput as pipeline
 from fastkafka import BaseMiddleware
@@ -41,8 +44,8 @@ class PassingOn(BaseMiddleware):
         return await call_next(message)
 
 
-def traced() -> list:
-    provider = TracerProvider()
+def traced(sample: float = 1.0) -> list:
+    provider = TracerProvider(sampler=ALWAYS_ON if sample >= 1 else ParentBased(TraceIdRatioBased(sample)))
     provider.add_span_processor(BatchSpanProcessor(Dropped()))
     return [KafkaTelemetryMiddleware(tracer_provider=provider)]
 
@@ -55,8 +58,8 @@ async def run(bootstrap_servers: str, count: int, middlewares: list) -> tuple:
         pipeline.MIDDLEWARES = []
 
 
-async def main(count: int, rounds: int, what: str) -> None:
-    make = (lambda: [PassingOn()]) if what == "middleware" else traced
+async def main(count: int, rounds: int, what: str, sample: float = 1.0) -> None:
+    make = (lambda: [PassingOn()]) if what == "middleware" else (lambda: traced(sample))
     topics = {pipeline.IN_TOPIC: pipeline.PARTITIONS, pipeline.OUT_TOPIC: pipeline.PARTITIONS}
     with ApacheKafkaBroker(topics=topics) as bootstrap_servers:
         await pipeline.produce_input(bootstrap_servers, count)
@@ -79,6 +82,9 @@ async def main(count: int, rounds: int, what: str) -> None:
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
+    sample = float(arguments[arguments.index("--sample") + 1]) if "--sample" in arguments else 1.0
+    if not 0 < sample <= 1:
+        sys.exit(f"--sample takes a share of traces between 0 and 1, not {sample}")
     numbers = [a for a in arguments if a.isdigit()]
-    asyncio.run(main(int(numbers[0]) if numbers else 100_000, int(numbers[1]) if len(numbers) > 1 else 3,
-                     "middleware" if "--middleware" in arguments else "tracing"))
+    what = "middleware" if "--middleware" in arguments else ("tracing" if sample >= 1 else f"tracing sampled at {sample:g}")
+    asyncio.run(main(int(numbers[0]) if numbers else 100_000, int(numbers[1]) if len(numbers) > 1 else 3, what, sample))

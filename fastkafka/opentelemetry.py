@@ -7,9 +7,10 @@ __all__ = ['INSTALL_OPENTELEMETRY', 'KafkaTelemetryMiddleware']
 
 # %% ../nbs/api/OpenTelemetry.ipynb #29732fe2
 import functools
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from collections import deque
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple
 
-from ._components.middlewares import BaseMiddleware, CallNext, KafkaMessage
+from ._components.middlewares import BaseMiddleware, CallNext, CommitNext, KafkaMessage, KafkaTransaction
 
 if TYPE_CHECKING:  # OpenTelemetry is an extra: imported here for the type checkers, at run time by the middleware
     from opentelemetry.trace import TracerProvider
@@ -37,26 +38,33 @@ def _headers() -> Any:
     return Headers()
 
 # %% ../nbs/api/OpenTelemetry.ipynb #729c02d4
+_LINKS = 128  # the spans a transaction's span links to, at most (OpenTelemetry's default limit of links per span)
+
+
 def _key(key: bytes) -> str:
     "A message key as a span attribute: its text, cut to 256 characters (keys are bytes of any size)"
     return key[:256].decode("utf-8", "replace")
 
 
 class KafkaTelemetryMiddleware(BaseMiddleware):
-    "Traces every message consumed and sent, following OpenTelemetry's messaging conventions"
+    "Traces every message consumed and sent, and every transaction committed, following OpenTelemetry's messaging conventions"
 
     def __init__(self, *, tracer_provider: Optional["TracerProvider"] = None) -> None:
         "`tracer_provider`: where the spans go (default: OpenTelemetry's global provider)"
         try:
-            from opentelemetry import trace
+            from opentelemetry import context, trace
             from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
         except ImportError as e:
             raise ImportError(INSTALL_OPENTELEMETRY) from e
         self._tracer: Any = trace.get_tracer("fastkafka", tracer_provider=tracer_provider)
         self._propagator: Any = TraceContextTextMapPropagator()  # W3C `traceparent`, whatever the global propagator is
         self._headers: Any = _headers()
-        self._consumer, self._producer = trace.SpanKind.CONSUMER, trace.SpanKind.PRODUCER
+        self._trace: Any = trace
+        self._attach, self._detach, self._in_context = context.attach, context.detach, trace.set_span_in_context
+        self._consumer, self._producer, self._client = trace.SpanKind.CONSUMER, trace.SpanKind.PRODUCER, trace.SpanKind.CLIENT
         self._last: Dict[Tuple[str, Optional[int]], Tuple[Optional[int], int]] = {}  # per partition: (offset, attempts) of its last message
+        # per (topic, partition, group): its latest process spans, which its next transaction links to (at most _LINKS)
+        self._processed: Dict[Tuple[str, Optional[int], Optional[str]], Deque[Any]] = {}
 
     def _attempt(self, message: KafkaMessage) -> int:
         "Which attempt at `message` this is: a message seen again at once (a retry) counts up"
@@ -65,6 +73,23 @@ class KafkaTelemetryMiddleware(BaseMiddleware):
         attempt = attempts + 1 if offset == message.offset else 1
         self._last[place] = (message.offset, attempt)
         return attempt
+
+    async def _in_span(self, span: Any, parent: Any, call_next: Callable[[Any], Awaitable[Any]], scoped: Any,
+                       carrier: Optional[List[Tuple[str, bytes]]] = None) -> Any:
+        "`call_next(scoped)` with `span` current (its trace written into `carrier`, if given); an error is recorded on the span, which ends with the call"
+        token = self._attach(self._in_context(span, parent))
+        try:
+            if carrier is not None:
+                self._propagator.inject(carrier, setter=self._headers)
+            return await call_next(scoped)
+        except BaseException as error:
+            if span.is_recording():
+                span.record_exception(error)
+                span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+            raise
+        finally:
+            self._detach(token)
+            span.end()
 
     async def consume_scope(self, call_next: CallNext, message: KafkaMessage) -> Any:
         "A consumer span around the handler call, continuing the trace the message carries"
@@ -82,11 +107,15 @@ class KafkaTelemetryMiddleware(BaseMiddleware):
         if attempt > 1:
             attributes["messaging.fastkafka.attempt"] = attempt
         carried = self._propagator.extract(message.headers, getter=self._headers)
-        with self._tracer.start_as_current_span(f"process {message.topic}", context=carried, kind=self._consumer,
-                                                attributes=attributes) as span:
-            if attempt > 1:
-                span.add_event("retry", {"messaging.fastkafka.attempt": attempt})
-            return await call_next(message)
+        span = self._tracer.start_span(f"process {message.topic}", context=carried, kind=self._consumer, attributes=attributes)
+        if attempt > 1:
+            span.add_event("retry", {"messaging.fastkafka.attempt": attempt})
+        place = (message.topic, message.partition, message.group_id)
+        processed = self._processed.get(place)
+        if processed is None:
+            processed = self._processed[place] = deque(maxlen=_LINKS)
+        processed.append(span.get_span_context())
+        return await self._in_span(span, carried, call_next, message)
 
     async def publish_scope(self, call_next: CallNext, message: KafkaMessage) -> Any:
         "A producer span around the send, whose `traceparent` the message carries on"
@@ -97,10 +126,32 @@ class KafkaTelemetryMiddleware(BaseMiddleware):
         failed_in = message.header("fastkafka-failed-in")
         # a dead letter carries the headers of the message it holds: its span joins that message's trace
         parent = self._propagator.extract(message.headers, getter=self._headers) if failed_in is not None else None
-        with self._tracer.start_as_current_span(f"send {message.topic}", context=parent, kind=self._producer,
-                                                attributes=attributes) as span:
-            if failed_in is not None:
-                span.add_event("dead letter", {"fastkafka.failed_in": failed_in.decode("utf-8", "replace"),
-                                               "fastkafka.error": (message.header("fastkafka-error") or b"").decode("utf-8", "replace")})
-            self._propagator.inject(message.headers, setter=self._headers)
-            return await call_next(message)
+        span = self._tracer.start_span(f"send {message.topic}", context=parent, kind=self._producer, attributes=attributes)
+        if failed_in is not None:
+            span.add_event("dead letter", {"fastkafka.failed_in": failed_in.decode("utf-8", "replace"),
+                                           "fastkafka.error": (message.header("fastkafka-error") or b"").decode("utf-8", "replace")})
+        return await self._in_span(span, parent, call_next, message, carrier=message.headers)
+
+    async def transaction_scope(self, call_next: CommitNext, transaction: KafkaTransaction) -> Any:
+        "A span around each transaction commit, linked to the spans of the records it commits, with its outcome as an event"
+        attributes: Dict[str, Any] = {"messaging.system": "kafka", "messaging.operation.type": "settle",
+                                      "messaging.operation.name": "commit", "messaging.destination.name": transaction.topic,
+                                      "messaging.destination.partition.id": str(transaction.partition),
+                                      "messaging.consumer.group.name": transaction.group_id, "messaging.kafka.offset": transaction.offset}
+        processed = self._processed.pop((transaction.topic, transaction.partition, transaction.group_id), ())
+        links = [self._trace.Link(span_context) for span_context in processed]
+        root = self._in_context(self._trace.INVALID_SPAN)  # a trace of its own: its records' traces are many
+        span = self._tracer.start_span(f"commit {transaction.topic}", context=root, kind=self._client, attributes=attributes, links=links)
+        token = self._attach(self._in_context(span, root))
+        try:
+            result = await call_next(transaction)
+        except BaseException as error:  # FastKafka aborts the transaction
+            span.add_event("transaction aborted", {"exception.type": type(error).__name__, "exception.message": str(error)})
+            span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+            raise
+        else:
+            span.add_event("transaction committed")
+            return result
+        finally:
+            self._detach(token)
+            span.end()

@@ -26,6 +26,7 @@ from .endpoints import (ConsumerEndpoint, ProducerEndpoint, TOPIC_NAME, check_ex
 from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc, with_kafka_parameters
 from .lifecycle import AppLifecycle
 from .mocks import AwaitedMock, CallSignal, Throughput
+from .._components.clients import ConsumerClient, ProducerClient
 from .._components.codecs import Codec, Decoder, Encoder, decoding_codec, encoding_codec
 from .._components.middlewares import check_middlewares
 from .metrics import NoMetrics
@@ -162,11 +163,11 @@ class AppBrokers(AppConfig):
         return {**self._producer_defaults, **self._consumer_defaults}
 
     @property
-    def kafka_clients(self) -> Tuple[Callable[..., Any], Callable[..., Any]]:
+    def kafka_clients(self) -> Tuple[Callable[..., ProducerClient], Callable[..., ConsumerClient]]:
         "The (producer, consumer) factories the app creates its Kafka clients with: aiokafka's unless `use_kafka_clients` said otherwise"
         return self._kafka_clients
 
-    def use_kafka_clients(self, producer: Callable[..., Any], consumer: Callable[..., Any]) -> None:
+    def use_kafka_clients(self, producer: Callable[..., ProducerClient], consumer: Callable[..., ConsumerClient]) -> None:
         "Create Kafka clients with these factories (signatures of AIOKafkaProducer and AIOKafkaConsumer) from the next start on: the Tester's in-memory broker plugs in here"
         if self._started:
             raise RuntimeError("The app is running: shutdown() before changing its Kafka clients")

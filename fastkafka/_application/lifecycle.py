@@ -11,7 +11,6 @@ import logging
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple
 
-from aiokafka.conn import create_conn
 from aiokafka.errors import KafkaConnectionError
 from typing_extensions import Self
 
@@ -21,7 +20,8 @@ from .metrics import NoMetrics
 from .mocks import CallSignal
 from .outages import outage_report
 from .._components.logger import collect_garbage_before_cells, show_in_notebook
-from .._components.aiokafka_adapter import adapt_consumer
+from .._components.aiokafka_adapter import adapt_consumer, connection_error
+from .._components.clients import ConsumerClient, ProducerClient
 from .._components.middlewares import ConsumerMiddlewares, KafkaMessage, Scope, scopes_of
 from .._components.producer import SharedProducers
 from .._consuming.error_policy import ErrorPolicy, dead_letter_through
@@ -45,7 +45,7 @@ class AppRuntime:
     _consumer_defaults: Dict[str, Any]
     _background: List[Callable[[], Coroutine[Any, Any, Any]]]
     _signal: CallSignal
-    _kafka_clients: Tuple[Callable[..., Any], Callable[..., Any]]
+    _kafka_clients: Tuple[Callable[..., ProducerClient], Callable[..., ConsumerClient]]
 
     def __init__(self) -> None:
         self._started = False
@@ -153,7 +153,7 @@ class AppStarting(AppStopping):
                 self._lifespan_context = context  # only a context that entered is exited
             dead_letter_producers = await self._start_producers()
             for registered in self._consumers:
-                await self._start_consumer(registered, dead_letter_producers.get(id(registered)))
+                await self._start_consumer(registered, dead_letter_producers)
             loop = asyncio.get_running_loop()
             self._background_tasks = [loop.create_task(function(), name=f"fastkafka background {function.__name__}")
                                       for function in self._background]
@@ -168,7 +168,7 @@ class AppStarting(AppStopping):
         "An endpoint's middlewares: the app's outside, its own inside"
         return (*self.middlewares, *registered.middlewares)
 
-    async def _start_producers(self) -> Dict[int, Any]:
+    async def _start_producers(self) -> Dict[int, ProducerClient]:
         "Start the producers of `@produces` functions and of dead letters; returns each at-least-once consumer's dead-letter producer, by `id` of its endpoint"
         producer_class = self._kafka_clients[0]
         servers = self.bootstrap_servers
@@ -187,7 +187,7 @@ class AppStarting(AppStopping):
             raise await _connection_failure({**self._producer_defaults, "bootstrap_servers": servers}, e) from e
         return dead_letter_producers
 
-    async def _start_consumer(self, registered: ConsumerEndpoint, dead_letter_producer: Any) -> None:
+    async def _start_consumer(self, registered: ConsumerEndpoint, dead_letter_producers: Dict[int, ProducerClient]) -> None:
         producer_class, consumer_class = self._kafka_clients
         servers = self.bootstrap_servers
         config = client_settings(ClientRole.CONSUMER, self._consumer_defaults, servers, registered.kafka_kwargs)
@@ -198,13 +198,14 @@ class AppStarting(AppStopping):
         if registered.exactly_once:  # chained exactly-once services read only committed outputs
             config = {"isolation_level": "read_committed", **config}
             transactions = PartitionProducers(producer_class, client_settings(ClientRole.TRANSACTIONAL_PRODUCER, self._producer_defaults, servers,
-                                                                              registered.kafka_kwargs), group_id=config["group_id"], name=registered.name)
+                                                                              registered.kafka_kwargs), group_id=config["group_id"], name=registered.name,
+                                              transaction_scopes=scopes_of(self._middlewares_of(registered), "transaction_scope"))
         consumer = adapt_consumer(consumer_class(**{**config, "enable_auto_commit": False}), config.get("retry_backoff_ms", 100))
         dead_letter = None
         if registered.dead_letter_topic is not None:
             publish_scopes = scopes_of(self._middlewares_of(registered), "publish_scope")  # a dead letter is a message sent
             dead_letter = (staged_dead_letter(registered.dead_letter_topic, publish_scopes) if registered.exactly_once
-                           else _dead_letter(dead_letter_producer, registered.dead_letter_topic, publish_scopes))
+                           else _dead_letter(dead_letter_producers[id(registered)], registered.dead_letter_topic, publish_scopes))
         policy = ErrorPolicy(retries=registered.retries, retry_backoff=registered.retry_backoff, dead_letter=dead_letter)
         handler = self.metrics.timed_handler(registered.handler(self._signal), registered.name, registered.topic, registered.is_async)
         consumer_loop = ConsumerLoop(consumer, registered.codec.decode, handler, handler_is_async=registered.is_async,
@@ -257,26 +258,16 @@ def _report_background_failure(task: asyncio.Task) -> None:
 
 async def _connection_failure(config: Dict[str, Any], error: Exception) -> ConnectionError:
     """A clear error for a client that could not connect: what it tried, and why (aiokafka only logs the reason, e.g.
-    SaslAuthenticationFailed, so one direct connection attempt finds it out). Never the password."""
+    SaslAuthenticationFailed, which one direct connection finds out). Never the password."""
     servers = config.get("bootstrap_servers", "localhost")
-    host, _, port = (servers if isinstance(servers, str) else servers[0]).split(",")[0].rpartition(":")
     protocol = config.get("security_protocol", "PLAINTEXT")
     sasl = protocol.startswith("SASL")
-    cause = str(error)
-    try:
-        connection = await create_conn(host or "localhost", int(port or 9092), security_protocol=protocol, ssl_context=config.get("ssl_context"),
-                                       sasl_mechanism=config.get("sasl_mechanism", "PLAIN") if sasl else None,
-                                       sasl_plain_username=config.get("sasl_plain_username"), sasl_plain_password=config.get("sasl_plain_password"),
-                                       sasl_oauth_token_provider=config.get("sasl_oauth_token_provider"),
-                                       request_timeout_ms=config.get("request_timeout_ms", 40000))
-        connection.close()
-    except Exception as e:
-        cause = f"{type(e).__name__}: {e}"
+    cause = await connection_error(config) or str(error)
     who = f" as user {config.get('sasl_plain_username')!r} with SASL {config.get('sasl_mechanism', 'PLAIN')}" if sasl else ""
     return ConnectionError(f"Could not connect to Kafka at {servers} over {protocol}{who}: {cause}")
 
 
-def _dead_letter(producer: Any, topic: str, scopes: Sequence[Scope] = ()) -> Callable[..., Awaitable[None]]:
+def _dead_letter(producer: ProducerClient, topic: str, scopes: Sequence[Scope] = ()) -> Callable[..., Awaitable[None]]:
     """Sends a given-up record to `topic` with its key, value and headers, plus headers saying what failed, through
     `scopes` (the middlewares' publish scopes, which see its value as the original bytes); returns on delivery"""
     async def send(message: KafkaMessage) -> None:

@@ -8,30 +8,13 @@ __all__ = ['logger', 'outage_report', 'OutageReport']
 # %% ../../nbs/internals/45_Outages.ipynb #cfdf253e
 import asyncio
 import logging
-import re
 import time
-from typing import Callable, List, Optional
+from typing import Callable, Optional
 
-import aiokafka
+from .._components.aiokafka_adapter import CONNECTION_TROUBLE, EXPECTED_CHATTER, aiokafka_loggers
 
 # %% ../../nbs/internals/45_Outages.ipynb #14b3c604
 logger = logging.getLogger(__name__)
-
-# What aiokafka logs when a broker cannot be reached (each attempt, for each client)
-_CONNECTION_TROUBLE = re.compile(
-    r"Unable connect to node|Unable to update metadata|Unable to request metadata|Connect call failed|KafkaConnectionError|"
-    r"NodeNotReadyError|Connection at \S+ closed|Marking the coordinator dead|"
-    r"Heartbeat send request failed|Error sending HeartbeatRequest|Failed fetch messages|RequestTimedOutError|"
-    r"Got error produce response.*(?:NodeNotReady|KafkaConnection|RequestTimedOut|NotLeader|LeaderNotAvailable)")
-
-
-# What aiokafka logs at WARNING/ERROR although nothing is wrong: a fresh broker creating its offsets topic, a topic
-# created on first use, the heartbeats of a member while its group rebalances
-_EXPECTED_CHATTER = re.compile(
-    r"Group Coordinator Request failed: \[Error 15\] GroupCoordinatorNotAvailableError|is not available during auto-create initialization|"
-    r"Heartbeat failed for group \S+: generation id is not|Heartbeat failed for group \S+ because it is rebalancing|"
-    r"local member_id was not recognized|OffsetCommit failed before join")
-
 
 class OutageReport(logging.Filter):
     "Turns aiokafka's per-attempt connection errors into one WARNING when an outage begins and one when it ends"
@@ -46,10 +29,10 @@ class OutageReport(logging.Filter):
         if record.levelno < logging.WARNING:
             return True
         message = record.getMessage()
-        if _EXPECTED_CHATTER.search(message):  # shown only to who asked for aiokafka's DEBUG records
+        if EXPECTED_CHATTER.search(message):  # shown only to who asked for aiokafka's DEBUG records
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
             return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
-        if not _CONNECTION_TROUBLE.search(message):
+        if not CONNECTION_TROUBLE.search(message):
             return True
         now = self.clock()
         if self.started is not None and now - self.last >= self.quiet_after:
@@ -76,14 +59,14 @@ class OutageReport(logging.Filter):
         "Start filtering aiokafka's loggers (counted: one `uninstall` per `install`)"
         self._users += 1
         if self._users == 1:
-            for log in _aiokafka_loggers():
+            for log in aiokafka_loggers():
                 log.addFilter(self)
 
     def uninstall(self) -> None:
         "Stop filtering aiokafka's loggers once every `install` has had its `uninstall`; report an outage that is over"
         self._users = max(0, self._users - 1)
         if self._users == 0:
-            for log in _aiokafka_loggers():
+            for log in aiokafka_loggers():
                 log.removeFilter(self)
             self.check()
 
@@ -93,13 +76,5 @@ class OutageReport(logging.Filter):
             await asyncio.sleep(1)  # the reporting period, not a wait for a condition
             self.check()
 
-# %% ../../nbs/internals/45_Outages.ipynb #c5072967
-def _aiokafka_loggers() -> List[logging.Logger]:
-    "aiokafka's loggers (its modules, imported with it, create them)"
-    root = aiokafka.__name__
-    names = [name for name, log in logging.Logger.manager.loggerDict.items()
-             if name.split(".")[0] == root and isinstance(log, logging.Logger)]
-    return [logging.getLogger(name) for name in [root, *names]]
-
-
-outage_report = OutageReport()
+# %% ../../nbs/internals/45_Outages.ipynb #223787b9
+outage_report = OutageReport()  # the one every app of the process installs

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union
 
 from aiokafka import AIOKafkaProducer
+from .clients import ProducerClient
 from aiokafka.partitioner import DefaultPartitioner
 from pydantic import BaseModel
 
@@ -64,9 +65,9 @@ class SharedProducers:
     "One `AIOKafkaProducer` per distinct configuration, started and stopped together"
 
     def __init__(self) -> None:
-        self._producers: Dict[Tuple[Any, ...], AIOKafkaProducer] = {}
+        self._producers: Dict[Tuple[Any, ...], ProducerClient] = {}
 
-    def producer_for(self, config: Mapping[str, Any], producer_class: Callable[..., Any] = AIOKafkaProducer) -> AIOKafkaProducer:
+    def producer_for(self, config: Mapping[str, Any], producer_class: Callable[..., ProducerClient] = AIOKafkaProducer) -> ProducerClient:
         "The producer for `config` (AIOKafkaProducer keyword arguments), created by `producer_class` on first request; call inside the running loop"
         key = _config_key(config)
         if key not in self._producers:
@@ -173,13 +174,13 @@ class Sender:
         self.encode: Encoder = encode
         self.function_name: str = function_name
         self.model: Type[BaseModel] = model
-        self.producer: Optional[AIOKafkaProducer] = None
+        self.producer: Optional[ProducerClient] = None
         self.partitioner: Callable[..., int] = DefaultPartitioner()
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self._loop_thread: Optional[int] = None
         self._in_flight: Set["asyncio.Task[None]"] = set()
 
-    def attach(self, producer: AIOKafkaProducer, partitioner: Optional[Callable[..., int]] = None) -> None:
+    def attach(self, producer: ProducerClient, partitioner: Optional[Callable[..., int]] = None) -> None:
         """Use `producer` from now on, on the running loop (called when the app starts); `partitioner` is the one it
         was configured with, if any (lists are partitioned here, see below)"""
         self.producer, self.loop, self._loop_thread = producer, asyncio.get_running_loop(), threading.get_ident()
@@ -290,7 +291,7 @@ class Sender:
         else:
             current.deliveries.add(delivery, current.record)
 
-    async def _send_batches(self, producer: AIOKafkaProducer, values: List[Any]) -> List["asyncio.Future[Any]"]:
+    async def _send_batches(self, producer: ProducerClient, values: List[Any]) -> List["asyncio.Future[Any]"]:
         "Send `values` in per-partition batches with `producer`; returns the batches' delivery futures"
         topic, encode, partitioner = self.topic, self.encode, self.partitioner
         partitions = sorted(await producer.partitions_for(topic))

@@ -16,6 +16,7 @@ from typing import Any, Callable, Deque, Dict, Iterable, List, NamedTuple, Optio
 from aiokafka.structs import TopicPartition
 from asyncer import asyncify
 
+from .._components.clients import ConsumerClient
 from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries, Handling, handling
 from .error_policy import Decision, Failures, Stage, Verdict
@@ -33,7 +34,7 @@ class Dispatch:
 
     def __init__(
         self,
-        consumer: Any,  # the AIOKafkaConsumer (or InMemoryConsumer): paused, resumed and sought on failures
+        consumer: ConsumerClient,  # paused, resumed and sought on failures
         decode: Callable[[bytes], Any],  # raw value -> message
         handle: Callable[[Any], Any],  # the handler: a coroutine function or a plain function
         *,
@@ -44,7 +45,7 @@ class Dispatch:
         deliveries: Deliveries,
         middlewares: Optional[ConsumerMiddlewares] = None,  # None: no middleware has a consume scope
     ) -> None:
-        self.consumer: Any = consumer
+        self.consumer: ConsumerClient = consumer
         self.step: RecordStep = (MiddlewareStep(decode, handle, handler_is_async, middlewares) if middlewares is not None
                                  else RecordStep(decode, handle, handler_is_async))
         self.handler_is_async: bool = handler_is_async

@@ -10,10 +10,11 @@ import asyncio
 import logging
 from typing import Any, Callable, Collection, Dict, Optional
 
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
+from aiokafka import ConsumerRebalanceListener
 from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
+from .._components.clients import ConsumerClient
 from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries
 from .batch import dispatcher
@@ -31,7 +32,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
 
     def __init__(
         self,
-        consumer: AIOKafkaConsumer,  # started and subscribed, with this loop as its rebalance listener
+        consumer: ConsumerClient,  # started and subscribed, with this loop as its rebalance listener
         decode: Callable[[bytes], Any],  # raw value -> message
         handle: Callable[[Any], Any],  # the handler: a coroutine function or a plain function
         *,
@@ -48,7 +49,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         on_error: Callable[[BaseException, Any, str], None] = lambda error, record, stage: None,  # told of every failure
         middlewares: Optional[ConsumerMiddlewares] = None,  # None: no middleware has a consume scope
     ) -> None:
-        self.consumer: AIOKafkaConsumer = consumer
+        self.consumer: ConsumerClient = consumer
         self.name: str = name
         self.poll_timeout_ms: int = poll_timeout_ms
         self.max_records: Optional[int] = max_records
@@ -106,7 +107,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
 
     def lag(self) -> Dict[int, Optional[int]]:
         "Per assigned partition: records after the last one handled, up to the high watermark (None while unknown)"
-        highwater = getattr(self.consumer, "highwater", lambda tp: None)  # an in-memory consumer has none
+        highwater = self.consumer.highwater
         lag: Dict[int, Optional[int]] = {}
         for tp in sorted(self.consumer.assignment()):
             top, handled = highwater(tp), self.commits.offsets.get(tp)

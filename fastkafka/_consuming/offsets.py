@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Option
 from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
+from .._components.clients import ConsumerClient
 from .._components.producer import Deliveries
 from .record import starts_of
 
@@ -83,7 +84,7 @@ class Commits:
 
     def __init__(
         self,
-        consumer: Any,  # the AIOKafkaConsumer (or InMemoryConsumer) whose offsets these are
+        consumer: ConsumerClient,  # whose offsets these are
         deliveries: Deliveries,  # where the consumer's handlers leave what they produced
         resolve: Callable[[Any, BaseException], Awaitable[bool]],  # the error policy for a record whose output failed; True: the record is done
         *,
@@ -91,7 +92,7 @@ class Commits:
         interval_ms: int = 5000,  # commit this often
         max_pending: int = 50_000,  # ... or as soon as this many deliveries wait (bounds memory)
     ) -> None:
-        self.consumer: Any = consumer
+        self.consumer: ConsumerClient = consumer
         self.deliveries: Deliveries = deliveries
         self.resolve: Callable[[Any, BaseException], Awaitable[bool]] = resolve
         self.name: str = name

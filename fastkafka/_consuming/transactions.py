@@ -14,7 +14,8 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Seq
 from aiokafka.structs import TopicPartition
 
 from .._components.aiokafka_adapter import adapt_producer
-from .._components.middlewares import KafkaMessage, Scope
+from .._components.clients import ProducerClient
+from .._components.middlewares import CommitNext, KafkaMessage, KafkaTransaction, Scope, chain
 from .._components.producer import Deliveries, Handling, Output, handling
 from .dispatch import Dispatch, Failed
 from .error_policy import Stage, dead_letter_through, is_transient
@@ -29,22 +30,24 @@ class PartitionProducers:
 
     def __init__(
         self,
-        make_producer: Callable[..., Any],  # AIOKafkaProducer, or an in-memory look-alike
+        make_producer: Callable[..., ProducerClient],  # AIOKafkaProducer, or an in-memory look-alike
         config: Dict[str, Any],  # its keyword arguments, but the transactional id
         *,
         group_id: str,
         name: str,  # for logs: the handler's name
+        transaction_scopes: Sequence[Any] = (),  # the middlewares' `transaction_scope`s, outermost first
     ) -> None:
-        self.make_producer: Callable[..., Any] = make_producer
+        self.make_producer: Callable[..., ProducerClient] = make_producer
         self.config: Dict[str, Any] = config
         self.group_id: str = group_id
         self.name: str = name
-        self.producers: Dict[TopicPartition, Any] = {}
+        self.producers: Dict[TopicPartition, ProducerClient] = {}
         self.open: Set[TopicPartition] = set()  # partitions with a transaction begun and not yet ended
         self.deliveries: Dict[TopicPartition, Deliveries] = {}  # of the outputs in each open transaction, with their inputs
         # (partition, offset) of inputs whose outputs the broker refused for good: read again, they meet the error policy
         self.undeliverable: Dict[Tuple[TopicPartition, int], BaseException] = {}
         self.began_at: Dict[TopicPartition, int] = {}  # the offset of the input whose output opened each open transaction
+        self._commit_through: Optional[CommitNext] = chain(transaction_scopes, self._commit_transaction) if transaction_scopes else None
 
     def owns(self, tp: TopicPartition) -> bool:
         "Whether `tp` has a producer here (it is assigned to this consumer)"
@@ -78,7 +81,15 @@ class PartitionProducers:
             deliveries.add(await producer.send(topic, value, key=key, headers=headers), record)  # checked by the commit
 
     async def commit(self, tp: TopicPartition, offset: int) -> None:
-        "Commit `tp`'s transaction with its offset (a transaction of the offset alone if no output is pending)"
+        "Commit `tp`'s transaction with its offset (a transaction of the offset alone if no output is pending), through the transaction scopes"
+        if self._commit_through is None:
+            return await self._commit(tp, offset)
+        await self._commit_through(KafkaTransaction(tp.topic, tp.partition, self.group_id, offset))
+
+    async def _commit_transaction(self, transaction: KafkaTransaction) -> None:
+        await self._commit(TopicPartition(transaction.topic, transaction.partition), transaction.offset)
+
+    async def _commit(self, tp: TopicPartition, offset: int) -> None:
         producer = self.producers[tp]
         if tp not in self.open:
             await producer.begin_transaction()

@@ -20,9 +20,10 @@ from typing import Any, AsyncIterator, Dict, Iterable, List, Mapping, Optional, 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
 
+from .._components.clients import AdminClient
 from .kafka_install import default_kafka_version, kafka_generation
 from .kafka_process import (JVM_OPTIONS, LaunchedKafka, PortTaken, SASL_MECHANISMS,
-                                              SECURITY_PROTOCOLS, format_storage, free_port, log_tail, make_certificate,
+                                              SECURITY_PROTOCOLS, cleanup_at_exit, format_storage, free_port, log_tail, make_certificate,
                                               new_cluster_id, partition_counts, replication_factor, run_logged,
                                               server_properties, terminate)
 
@@ -112,7 +113,7 @@ class BrokerLaunch(BrokerSettings):
         workdir = Path(tempfile.mkdtemp(prefix="fastkafka-kafka-"))
         # Registered first, so that whatever fails below, or if the broker is dropped or Python exits without stop(),
         # Kafka goes and takes its directory along.
-        self._cleanup = weakref.finalize(self, terminate, None, workdir)
+        self._cleanup = cleanup_at_exit(self, terminate, None, workdir)
         keystore = await self._keystore(java, workdir)
         cluster_id = new_cluster_id()
         generation = kafka_generation(self.kafka_version)
@@ -133,7 +134,7 @@ class BrokerLaunch(BrokerSettings):
         process = run_logged(workdir, command)
         if self._cleanup is not None:
             self._cleanup.detach()
-        self._cleanup = weakref.finalize(self, terminate, process, workdir)
+        self._cleanup = cleanup_at_exit(self, terminate, process, workdir)
         return process
 
 # %% ../../nbs/internals/04_Broker_Steps.ipynb #17297def
@@ -203,7 +204,7 @@ class BrokerReadiness(BrokerSecurity):
 
     @asynccontextmanager
     async def _answering_admin(self, kafka: LaunchedKafka, port: int, deadline: float, waiting_for: str,
-                               **security: Any) -> AsyncIterator[AIOKafkaAdminClient]:
+                               **security: Any) -> AsyncIterator[AdminClient]:
         "An admin client for our Kafka on `port`, once it answers there; raises if Kafka exits or `deadline` passes first"
         loop = asyncio.get_running_loop()
         while (admin := await self._our_admin_client(kafka, port, **security)) is None:
@@ -216,7 +217,7 @@ class BrokerReadiness(BrokerSecurity):
         finally:
             await admin.close()
 
-    async def _our_admin_client(self, kafka: LaunchedKafka, port: int, **security: Any) -> Optional[AIOKafkaAdminClient]:
+    async def _our_admin_client(self, kafka: LaunchedKafka, port: int, **security: Any) -> Optional[AdminClient]:
         "An admin client for our Kafka on `port` once it answers metadata requests; None while it does not yet"
         try:  # first a bare connection, so aiokafka does not log connection errors while Kafka boots
             _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
@@ -236,7 +237,7 @@ class BrokerReadiness(BrokerSecurity):
             raise PortTaken(f"port {port} is served by another Kafka (cluster {cluster_id})")
         return admin
 
-    async def _await_controller(self, kafka: LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float, live_brokers: int = 1) -> None:
+    async def _await_controller(self, kafka: LaunchedKafka, admin: AdminClient, deadline: float, live_brokers: int = 1) -> None:
         "Return once Kafka's metadata names a controller among at least `live_brokers` live brokers (controller_id is -1 until then)"
         loop = asyncio.get_running_loop()
         while True:
@@ -249,7 +250,7 @@ class BrokerReadiness(BrokerSecurity):
                 raise self._timed_out(kafka, "name a controller in its metadata")
             await asyncio.sleep(0.05)
 
-    async def _create_topics(self, kafka: LaunchedKafka, admin: AIOKafkaAdminClient, deadline: float) -> None:
+    async def _create_topics(self, kafka: LaunchedKafka, admin: AdminClient, deadline: float) -> None:
         loop = asyncio.get_running_loop()
         pending = dict(self.topics)
         while pending:

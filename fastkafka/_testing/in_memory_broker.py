@@ -12,6 +12,7 @@ import itertools
 import time
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from aiokafka.errors import IllegalOperation
 from aiokafka.partitioner import murmur2
 # The public methods name aiokafka's types as `aiokafka.structs.X`: pyright's --verifytypes counts the same types,
 # imported by name from a package without py.typed, as unknown (pyright issue 11196)
@@ -97,6 +98,10 @@ class InMemoryBroker(TestBroker["InMemoryBroker"]):
         if name not in self._topics:
             self._topics[name] = [[] for _ in range(partitions or self.num_partitions)]
             self._round_robin[name] = itertools.count()
+
+    def topics(self) -> List[str]:
+        "The names of the topics created so far"
+        return list(self._topics)
 
     def partitions_for(self, topic: str) -> int:
         "How many partitions `topic` has (created on first use)"
@@ -208,7 +213,7 @@ class InMemoryProducer:
         self._started = False
 
     async def send(self, topic: str, value: Any = None, key: Any = None, partition: Optional[int] = None,
-                   timestamp_ms: Optional[int] = None, headers: Optional[list] = None) -> asyncio.Future:
+                   timestamp_ms: Optional[int] = None, headers: Optional[Sequence[Tuple[str, bytes]]] = None) -> asyncio.Future:
         "Append the record; returns a future that is already resolved with its `RecordMetadata`, as a delivered send's"
         if not self._started:
             raise RuntimeError("InMemoryProducer.send() before start()")
@@ -238,6 +243,22 @@ class InMemoryProducer:
         delivered = asyncio.get_running_loop().create_future()
         delivered.set_result(None)
         return delivered
+
+    async def begin_transaction(self) -> None:
+        _not_transactional()
+
+    async def send_offsets_to_transaction(self, offsets: Mapping[TopicPartition, int], group_id: str) -> None:
+        _not_transactional()
+
+    async def commit_transaction(self) -> None:
+        _not_transactional()
+
+    async def abort_transaction(self) -> None:
+        _not_transactional()
+
+
+def _not_transactional() -> None:
+    raise IllegalOperation("You need to configure transaction_id to use transactions")  # as aiokafka says it
 
 
 class InMemoryBatch:
@@ -347,6 +368,10 @@ class InMemoryConsumer:
 
     def assignment(self) -> Set[TopicPartition]:
         return set(self._positions)
+
+    def highwater(self, partition: TopicPartition) -> Optional[int]:
+        "The offset the next record of `partition` will have (aiokafka: as of the last fetch; here: now)"
+        return len(self.broker.records(partition.topic, partition.partition)) if partition in self._positions else None
 
     async def position(self, partition: TopicPartition) -> int:
         self._check_started("position()")

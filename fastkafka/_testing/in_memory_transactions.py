@@ -7,7 +7,7 @@ __all__ = ['InMemoryTransactionalProducer', 'clients']
 
 # %% ../../nbs/internals/51_In_Memory_Transactions.ipynb #321eb3f3
 import asyncio
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
 from aiokafka.errors import IllegalOperation, ProducerFenced
 from aiokafka.structs import TopicPartition
@@ -38,7 +38,7 @@ class InMemoryTransactionalProducer(InMemoryProducer):
         self._pending, self._offsets = [], {}
 
     async def send(self, topic: str, value: Any = None, key: Any = None, partition: Optional[int] = None,
-                   timestamp_ms: Optional[int] = None, headers: Optional[list] = None) -> asyncio.Future:
+                   timestamp_ms: Optional[int] = None, headers: Optional[Sequence[Tuple[str, bytes]]] = None) -> asyncio.Future:
         if self._pending is None:
             raise IllegalOperation("Can't send messages while not in transaction")
         # Kafka takes a transaction's records at once (a read_committed reader sees them at the commit): the future

@@ -6,11 +6,13 @@
 __all__ = ['logger', 'LOG_CONFIGURATION', 'JVM_OPTIONS', 'SASL_MECHANISMS', 'SECURITY_PROTOCOLS', 'CLUSTER_JVM_OPTIONS',
            'TOPIC_NAME', 'server_properties', 'replication_factor', 'cluster_properties', 'partition_counts',
            'make_certificate', 'port_is_free', 'free_port', 'free_ports', 'cluster_ports', 'PortTaken', 'LaunchedKafka',
-           'run_logged', 'format_storage', 'log_tail', 'stop_process', 'terminate', 'terminate_all', 'new_cluster_id']
+           'run_logged', 'format_storage', 'log_tail', 'stop_process', 'terminate', 'terminate_all', 'new_cluster_id',
+           'cleanup_at_exit']
 
 # %% ../../nbs/internals/03_Kafka_Process.ipynb #f818b174
 import base64
 import logging
+import multiprocessing.util
 import re
 import secrets
 import shutil
@@ -18,9 +20,10 @@ import socket
 import subprocess
 import time
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 # %% ../../nbs/internals/03_Kafka_Process.ipynb #968093ec
 logger = logging.getLogger("fastkafka._testing.local_kafka")
@@ -287,3 +290,10 @@ def new_cluster_id() -> str:
     while (cluster_id := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
         pass
     return cluster_id
+
+# %% ../../nbs/internals/03_Kafka_Process.ipynb #73bf184b
+def cleanup_at_exit(owner: Any, function: Callable[..., None], *args: Any) -> weakref.finalize:
+    "`function(*args)` when `owner` is dropped, when Python exits, or when a multiprocessing worker ends: whichever comes first, once"
+    cleanup = weakref.finalize(owner, function, *args)
+    multiprocessing.util.Finalize(None, cleanup, exitpriority=0)  # a detached or spent finalize does nothing when called
+    return cleanup

@@ -10,7 +10,6 @@ import asyncio
 import importlib
 import logging
 import tempfile
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Coroutine, List, Optional, TypeVar
@@ -20,7 +19,7 @@ from aiokafka.errors import KafkaError
 
 from .kafka_install import is_kafka_installed, kafka_generation, kafka_home, usable_java
 from .test_broker import TestBroker
-from .kafka_process import (CLUSTER_JVM_OPTIONS, LaunchedKafka, PortTaken, cluster_ports,
+from .kafka_process import (CLUSTER_JVM_OPTIONS, LaunchedKafka, PortTaken, cleanup_at_exit, cluster_ports,
                                               cluster_properties, format_storage, free_port, new_cluster_id,
                                               port_is_free, run_logged, server_properties, stop_process, terminate_all)
 from .broker_steps import BrokerReadiness
@@ -42,7 +41,7 @@ class _BrokerCluster(BrokerReadiness):
         # Registered first: whatever fails below, or if the broker is dropped or Python exits without stop(), every
         # node goes and the directory with them. It holds the list of nodes, which a restarted node stays in. Nodes
         # stopped together wait 5 s for their quorum's graceful end, for data about to be removed: 2 s is enough.
-        self._cleanup = weakref.finalize(self, terminate_all, nodes, root, 2.0)
+        self._cleanup = cleanup_at_exit(self, terminate_all, nodes, root, 2.0)
         keystore = await self._keystore(java, root)
         voters = ",".join(f"{index}@127.0.0.1:{port}" for index, port in enumerate(controller_ports))
         overrides = {**cluster_properties(n, generation), **self.server_properties}

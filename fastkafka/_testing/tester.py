@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from typing_extensions import Self
 
 from .._application.app import FastKafka
+from .._components.clients import ConsumerClient, ProducerClient
 from .._components.codecs import Codec
 from .._components.producer import KafkaEvent
 from .in_memory_broker import InMemoryBroker
@@ -89,7 +90,7 @@ class TesterMirrors(FastKafka):
         self._local_kafka: Optional[ApacheKafkaBroker] = None  # a Kafka to start on entering (`using_local_kafka`)
         self._handler_error: Optional[BaseException] = None
         self._selected: List[Tuple[FastKafka, Optional[str]]] = []  # (app, its kafka broker name) to restore on leaving
-        self._saved_clients: List[Tuple[FastKafka, Tuple[Callable[..., Any], Callable[..., Any]]]] = []  # (app, its clients) to restore
+        self._saved_clients: List[Tuple[FastKafka, Tuple[Callable[..., ProducerClient], Callable[..., ConsumerClient]]]] = []  # (app, its clients) to restore
         consumed: Dict[str, Tuple[Type[BaseModel], Codec]] = {}  # topic -> (model, codec) of the first function using it
         produced: Dict[str, Tuple[Type[BaseModel], Codec]] = {}
         for a in self.apps:
