@@ -26,13 +26,13 @@ class OutageReport(logging.Filter):
         self.last, self.held_back, self._users = 0.0, 0, 0
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING:
+        if record.levelno < logging.INFO:
             return True
         message = record.getMessage()
         if EXPECTED_CHATTER.search(message):  # shown only to who asked for aiokafka's DEBUG records
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
             return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
-        if not CONNECTION_TROUBLE.search(message):
+        if record.levelno < logging.WARNING or not CONNECTION_TROUBLE.search(message):
             return True
         now = self.clock()
         if self.started is not None and now - self.last >= self.quiet_after:

@@ -231,14 +231,15 @@ def renew_producer_ids_between_drains(producer: Any, sequences: BatchSequences, 
 # %% ../../nbs/internals/15_Aiokafka_Adapter.ipynb #7f53ef82
 CONNECTION_TROUBLE = re.compile(  # what aiokafka (0.14) logs when a broker cannot be reached: each attempt, for each client
     r"Unable connect to node|Unable to update metadata|Unable to request metadata|Connect call failed|KafkaConnectionError|"
-    r"NodeNotReadyError|Connection at \S+ closed|Marking the coordinator dead|"
+    r"NodeNotReadyError|Connection at \S+ closed|Marking the coordinator dead|marking coordinator dead|"
+    r"coordinator \(node \d+\) is either not started or not valid|"
     r"Heartbeat send request failed|Error sending HeartbeatRequest|Failed fetch messages|RequestTimedOutError|"
     r"Got error produce response.*(?:NodeNotReady|KafkaConnection|RequestTimedOut|NotLeader|LeaderNotAvailable)")
 
-EXPECTED_CHATTER = re.compile(  # what aiokafka (0.14) logs at WARNING/ERROR although nothing is wrong
+EXPECTED_CHATTER = re.compile(  # what aiokafka (0.14) logs at INFO and above although nothing is wrong: it retries by itself
     r"Group Coordinator Request failed: \[Error 15\] GroupCoordinatorNotAvailableError|is not available during auto-create initialization|"
     r"Heartbeat failed for group \S+: generation id is not|Heartbeat failed for group \S+ because it is rebalancing|"
-    r"local member_id was not recognized|OffsetCommit failed before join")
+    r"local member_id was not recognized|OffsetCommit failed before join|because group is initializing \(GroupLoadInProgressError\)")
 
 
 def aiokafka_loggers() -> List[logging.Logger]:

@@ -15,7 +15,7 @@ from aiokafka.structs import TopicPartition
 
 from .._components.producer import Handling, handling
 from .dispatch import Dispatch, check_concurrency, record_dispatcher
-from .error_policy import Stage, Verdict
+from .error_policy import Settlement, Stage, Verdict
 from .record import Batch
 
 # %% ../../nbs/internals/34_Batch_Dispatch.ipynb #6ac7c6c7
@@ -55,12 +55,12 @@ class BatchDispatch(Dispatch):
         decode = self.step.decode
         return [decode(record.value) for record in unit.records]
 
-    async def give_up(self, unit: Any, stage: Stage, error: BaseException, attempts: int = 1, verdict: Optional[Verdict] = None) -> bool:
+    async def give_up(self, unit: Any, stage: Stage, error: BaseException, attempts: int = 1, verdict: Optional[Verdict] = None) -> Settlement:
         "A batch is given up record by record: each is skipped or dead-lettered on its own"
         for record in getattr(unit, "records", (unit,)):
-            if not await self.failures.give_up(record, stage, error, attempts, verdict):
-                return False
-        return True
+            if await self.failures.give_up(record, stage, error, attempts, verdict) is not Settlement.DONE:
+                return Settlement.READ_AGAIN
+        return Settlement.DONE
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
         "Decode the fetched records (giving up those that fail) and call the handler once with all of them, here or in a task apart"
@@ -90,7 +90,7 @@ class BatchDispatch(Dispatch):
             try:
                 message = self.step.decode(record.value)
             except Exception as e:
-                if not await self.failures.carry_out(record, Stage.DECODING, e):
+                if await self.failures.carry_out(record, Stage.DECODING, e) is not Settlement.DONE:
                     self.consumer.seek(tp, record.offset)  # dead-lettering failed: read again from it
                     return
                 ends[tp] = record.offset + 1
@@ -109,7 +109,7 @@ class BatchDispatch(Dispatch):
                 await self.step.invoke(unit, messages, current)
             done = True
         except Exception as e:
-            done = await self.settle(unit, Stage.HANDLER, e)
+            done = await self.settle(unit, Stage.HANDLER, e) is Settlement.DONE
         assigned = self.consumer.assignment()
         if done:
             for tp, end in ends.items():

@@ -19,7 +19,7 @@ from asyncer import asyncify
 from .._components.clients import ConsumerClient
 from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries, Handling, handling
-from .error_policy import Decision, Failures, Stage, Verdict
+from .error_policy import Decision, Failures, Settlement, Stage, Verdict
 from .offsets import Commits, OffsetTracker, PartitionProgress
 from .step import Failed, MiddlewareStep, RecordStep
 
@@ -77,25 +77,25 @@ class Dispatch:
         for delivery, _ in deliveries.take():
             await delivery
 
-    async def give_up(self, unit: Any, stage: Stage, error: BaseException, attempts: int = 1, verdict: Optional[Verdict] = None) -> bool:
-        "Skip or dead-letter `unit` (a record) by the policy; False if it must be read again (dead-lettering failed)"
+    async def give_up(self, unit: Any, stage: Stage, error: BaseException, attempts: int = 1, verdict: Optional[Verdict] = None) -> Settlement:
+        "Skip or dead-letter `unit` (a record) by the policy; READ_AGAIN if dead-lettering failed"
         return await self.failures.give_up(unit, stage, error, attempts, verdict)
 
-    async def settle(self, unit: Any, stage: Stage, error: BaseException) -> bool:
-        "The error policy for `unit` (a record or a batch), retried here if it says so; True once it is done, False: read it again"
+    async def settle(self, unit: Any, stage: Stage, error: BaseException) -> Settlement:
+        "The error policy for `unit` (a record or a batch), retried here if it says so: DONE, or READ_AGAIN"
         return await self.failures.carry_out(unit, stage, error, lambda: self.call(unit), give_up=self.give_up)
 
-    async def settle_or_hold(self, tp: TopicPartition, record: Any, failed: Failed) -> bool:
-        """The error policy for a record handled one at a time: True if it is done and its partition goes on; False if
-        the partition stops here, either held (paused while the record is retried in the background) or read again"""
+    async def settle_or_hold(self, tp: TopicPartition, record: Any, failed: Failed) -> Settlement:
+        """The error policy for a record handled one at a time: DONE, and its partition goes on; or its partition stops
+        here, HELD (paused while the record is retried in the background) or to READ_AGAIN from it (sought back)"""
         decision = self.failures.decide(failed.stage, failed.error)
         if decision.verdict is Verdict.RETRY:
             self.hold(tp, record, failed, decision)
-            return False
-        if await self.failures.carry_out(record, failed.stage, failed.error, decision=decision, give_up=self.give_up):
-            return True
+            return Settlement.HELD
+        if await self.failures.carry_out(record, failed.stage, failed.error, decision=decision, give_up=self.give_up) is Settlement.DONE:
+            return Settlement.DONE
         self.consumer.seek(tp, record.offset)
-        return False
+        return Settlement.READ_AGAIN
 
     def hold(self, tp: TopicPartition, record: Any, failed: Failed, decision: Decision) -> None:
         "Retry a failed record in the background; its partition waits (paused), the others go on"
@@ -108,7 +108,7 @@ class Dispatch:
         resume_at = record.offset  # read again from the failed record unless it is done below
         retry = asyncio.current_task()
         try:
-            if await self.failures.carry_out(record, failed.stage, failed.error, lambda: self.call(record), decision, self.give_up):
+            if await self.failures.carry_out(record, failed.stage, failed.error, lambda: self.call(record), decision, self.give_up) is Settlement.DONE:
                 self.offsets.mark_done(tp, record.offset + 1)
                 resume_at = record.offset + 1
         finally:
@@ -201,7 +201,7 @@ class SequentialDispatch(Dispatch):
                             failed = Failed(Stage.HANDLER, e)
                 else:
                     failed = await step(record)
-                if failed is not None and not await self.settle_or_hold(tp, record, failed):
+                if failed is not None and await self.settle_or_hold(tp, record, failed) is not Settlement.DONE:
                     break
                 if self.interrupted and tp in self.revoked:
                     break  # taken away while its handler ran: not ours to commit
@@ -260,7 +260,7 @@ class SequentialSyncDispatch(SequentialDispatch):
                 if failure is None:
                     continue
                 record, failed = failure
-                if await self.settle_or_hold(tp, record, failed):
+                if await self.settle_or_hold(tp, record, failed) is Settlement.DONE:
                     self.offsets.mark_done(tp, record.offset + 1)
                     later = [r for r in batches[tp] if r.offset > record.offset]
                     if later:
@@ -365,7 +365,7 @@ class ConcurrentDispatch(Dispatch):
     async def _handle(self, record: Any, tp: TopicPartition) -> bool:
         "Run one record through the step, and a failed one through the policy (its retries hold back only its key); True when it is done"
         failed = await (self.step(record) if self.handler_is_async else self.step.in_executor(record))
-        return failed is None or await self.settle(record, failed.stage, failed.error)
+        return failed is None or await self.settle(record, failed.stage, failed.error) is Settlement.DONE
 
     def _finished(self, record: Any, tp: TopicPartition, progress: PartitionProgress) -> None:
         next_offset = progress.finished(record.offset)

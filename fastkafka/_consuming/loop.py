@@ -19,7 +19,7 @@ from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries
 from .batch import dispatcher
 from .dispatch import Dispatch
-from .error_policy import ErrorPolicy, Failures, Stage
+from .error_policy import ErrorPolicy, Failures, Settlement, Stage
 from .offsets import Commits, NoCommits
 from .transactions import PartitionProducers, TransactionalCommits, TransactionalDispatch
 
@@ -173,7 +173,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
                 logger.exception("%s: the consumer loop met an unexpected error; it goes on (what was not committed is read again)", self.name)
                 await asyncio.sleep(1)
 
-    async def _resolve_lost_output(self, record: Any, error: BaseException) -> bool:
+    async def _resolve_lost_output(self, record: Any, error: BaseException) -> Settlement:
         "A message the handler of `record` produced was not delivered: the error policy applies to `record`"
         return await self.dispatch.settle(record, Stage.OUTPUT, error)  # a transient failure: read again (the commits log it, once for all)
 

@@ -16,6 +16,7 @@ from aiokafka.structs import TopicPartition
 
 from .._components.clients import ConsumerClient
 from .._components.producer import Deliveries
+from .error_policy import Settlement
 from .record import starts_of
 
 # %% ../../nbs/internals/31_Offsets.ipynb #1bbb62a2
@@ -86,7 +87,7 @@ class Commits:
         self,
         consumer: ConsumerClient,  # whose offsets these are
         deliveries: Deliveries,  # where the consumer's handlers leave what they produced
-        resolve: Callable[[Any, BaseException], Awaitable[bool]],  # the error policy for a record whose output failed; True: the record is done
+        resolve: Callable[[Any, BaseException], Awaitable[Settlement]],  # the error policy for a record whose output failed
         *,
         name: str,  # for logs: the handler's name
         interval_ms: int = 5000,  # commit this often
@@ -94,7 +95,7 @@ class Commits:
     ) -> None:
         self.consumer: ConsumerClient = consumer
         self.deliveries: Deliveries = deliveries
-        self.resolve: Callable[[Any, BaseException], Awaitable[bool]] = resolve
+        self.resolve: Callable[[Any, BaseException], Awaitable[Settlement]] = resolve
         self.name: str = name
         self.interval: float = interval_ms / 1000  # seconds
         self.max_pending: int = max_pending
@@ -162,7 +163,7 @@ class Commits:
             starts = starts_of(record)  # a record, or a batch of them
             if all(tp in self.rewinds and self.rewinds[tp] <= offset for tp, offset in starts.items()):
                 continue  # read again from an earlier record anyway
-            if not await self.resolve(record, error):
+            if await self.resolve(record, error) is not Settlement.DONE:
                 for tp, offset in starts.items():
                     self.rewind(tp, offset)
                 again.append((record, error))

@@ -18,7 +18,7 @@ from .._components.clients import ProducerClient
 from .._components.middlewares import CommitNext, KafkaMessage, KafkaTransaction, Scope, chain
 from .._components.producer import Deliveries, Handling, Output, handling
 from .dispatch import Dispatch, Failed
-from .error_policy import Stage, dead_letter_through, is_transient
+from .error_policy import Settlement, Stage, dead_letter_through, is_transient
 from .offsets import Commits
 
 # %% ../../nbs/internals/35_Exactly_Once.ipynb #1bbb62a2
@@ -253,22 +253,24 @@ class TransactionalDispatch(Dispatch):
         "Called once in the consumer loop's task: the handler's sends are staged in this consumer's handling context"
         handling.set(self.current)
 
-    async def _given_up(self, tp: TopicPartition, record: Any, stage: Stage, error: BaseException) -> bool:
-        "The policy's end for `record`, its dead letter (if any) added with its offset; False if not: `tp` is read again from `record`"
-        if await self.give_up(record, stage, error) and await self.transactions.add(tp, record, self.current.staging or [], self.revoked):
-            return True
+    async def _given_up(self, tp: TopicPartition, record: Any, stage: Stage, error: BaseException) -> Settlement:
+        "The policy's end for `record`, its dead letter (if any) added with its offset; else READ_AGAIN: `tp` is read again from `record`"
+        if (await self.give_up(record, stage, error) is Settlement.DONE
+                and await self.transactions.add(tp, record, self.current.staging or [], self.revoked)):
+            return Settlement.DONE
         self.consumer.seek(tp, record.offset)
-        return False
+        return Settlement.READ_AGAIN
 
-    async def _settled(self, tp: TopicPartition, record: Any, failed: Failed) -> bool:
-        "The error policy for a record that failed; False if `tp` is read again from it"
+    async def _settled(self, tp: TopicPartition, record: Any, failed: Failed) -> Settlement:
+        "The error policy for a record that failed: DONE, or READ_AGAIN (`tp` is read again from it)"
         self.current.staging = []  # the failed attempt's outputs are dropped; a dead letter is staged here
-        done = await self.settle(record, failed.stage, failed.error)
+        done = await self.settle(record, failed.stage, failed.error) is Settlement.DONE
         if done and self.offsets.get(tp) != record.offset + 1:  # given up (a retry that succeeded added itself): its dead letter, if any, with its offset
             done = await self.transactions.add(tp, record, self.current.staging, self.revoked)
         if not done:
             self.consumer.seek(tp, record.offset)
-        return done
+            return Settlement.READ_AGAIN
+        return Settlement.DONE
 
     async def call(self, unit: Any) -> None:
         "One more attempt (a retry): its own staged outputs, added with the record's offset once it succeeded"
@@ -287,12 +289,12 @@ class TransactionalDispatch(Dispatch):
                     break
                 current.record, current.staging = record, []
                 if undeliverable and (tp, record.offset) in undeliverable:  # its outputs were refused for good: no second attempt
-                    if not await self._given_up(tp, record, Stage.OUTPUT, undeliverable.pop((tp, record.offset))):
+                    if await self._given_up(tp, record, Stage.OUTPUT, undeliverable.pop((tp, record.offset))) is not Settlement.DONE:
                         break
                     continue
                 failed = await step(record)
                 if failed is not None:
-                    if not await self._settled(tp, record, failed):
+                    if await self._settled(tp, record, failed) is not Settlement.DONE:
                         break
                     continue
                 if not await add(tp, record, current.staging, revoked):
