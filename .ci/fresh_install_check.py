@@ -19,7 +19,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-EXTRAS = {"metrics": "prometheus_client", "testing": "ipywidgets", "avro": "fastavro", "opentelemetry": "opentelemetry"}  # extra -> a package it adds
+EXTRAS = {"metrics": "prometheus_client", "testing": "ipywidgets", "avro": "fastavro", "opentelemetry": "opentelemetry", "fastapi": "uvicorn"}  # extra -> a package it adds
 problems: list = []
 
 
@@ -135,7 +135,11 @@ def missing_extras() -> None:
                           capture_output=True, text=True, timeout=60)
     check(done.returncode == 1 and 'pip install "fastkafka[metrics]"' in done.stderr and "Traceback" not in done.stderr + done.stdout,
           f"`fastkafka run --metrics-port` without the metrics extra exited with {done.returncode}:\n{done.stdout}{done.stderr}")
-    print("without extras, the metrics, the monitor, Avro, tracing and `fastkafka run --metrics-port` each name their extra")
+    done = subprocess.run([script, "run", "--health-port", "8080", "fastkafka._examples.iris:kafka_app"],
+                          capture_output=True, text=True, timeout=60)
+    check(done.returncode == 1 and 'pip install "fastkafka[fastapi]"' in done.stderr and "Traceback" not in done.stderr + done.stdout,
+          f"`fastkafka run --health-port` without the fastapi extra exited with {done.returncode}:\n{done.stdout}{done.stderr}")
+    print("without extras, the metrics, the monitor, Avro, tracing, `fastkafka run --metrics-port` and `--health-port` each name their extra")
 
 
 def main() -> int:

@@ -51,11 +51,14 @@ def run(
     log_format: str = typer.Option("text", "--log-format", help="text (a line per record: time, level, logger, message) or json (an object per line, for log shippers)."),
     metrics_port: Optional[int] = typer.Option(None, "--metrics-port", help="Serve Prometheus metrics, worker i on this port + i (needs fastkafka\\[metrics])."),
     metrics_bind: str = typer.Option("127.0.0.1", "--metrics-bind", help="The address the metrics are served on (0.0.0.0: every interface, e.g. in a container)."),
+    health_port: Optional[int] = typer.Option(None, "--health-port", help="Serve /health/live and /health/ready for the service on this port, worker i's on this port + 1 + i (needs fastkafka\\[fastapi])."),
+    health_bind: str = typer.Option("127.0.0.1", "--health-bind", help="The address the health probes are served on (0.0.0.0: every interface, e.g. in a container)."),
 ) -> None:
     "Run a FastKafka app in worker processes until SIGINT (Ctrl-C) or SIGTERM; each worker stops gracefully."
     try:
-        code = run_fastkafka_server(num_workers, app, kafka_broker, stop_timeout, log_level, log_format, metrics_port, metrics_bind)
-    except (ValueError, RuntimeError, ImportError) as e:  # ImportError: --metrics-port without the metrics extra
+        code = run_fastkafka_server(num_workers, app, kafka_broker, stop_timeout, log_level, log_format, metrics_port, metrics_bind,
+                                    health_port, health_bind)
+    except (ValueError, RuntimeError, ImportError) as e:  # ImportError: --metrics-port or --health-port without its extra
         raise _fail("run", e)
     raise typer.Exit(code)
 

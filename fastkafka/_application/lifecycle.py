@@ -8,8 +8,8 @@ __all__ = ['logger', 'AppRuntime', 'AppStopping', 'AppStarting', 'AppReporting',
 # %% ../../nbs/internals/42_Lifecycle.ipynb #020a363f
 import asyncio
 import logging
-from contextlib import AbstractAsyncContextManager
-from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple
 
 from aiokafka.errors import KafkaConnectionError
 from typing_extensions import Self
@@ -65,6 +65,10 @@ class AppRuntime:
     def is_started(self) -> bool:
         "True between a successful `startup()` and `shutdown()`"
         return self._started
+
+    def set_kafka_broker(self, kafka_broker_name: Optional[str]) -> None:
+        "Select the entry of `kafka_brokers` the app connects to (FastKafka's)"
+        raise NotImplementedError
 
     def add_error_listener(self, listener: Callable[[BaseException, Any, str], None]) -> None:
         """Call `listener(error, record, stage)` whenever a message of this app fails (decoding, a handler, or the delivery
@@ -291,6 +295,22 @@ class AppReporting(AppStarting):
         producers: List[Dict[str, Any]] = [{"producer": registered.name, "topic": registered.topic} for registered in self._producers]
         return {"consumers": consumers, "producers": producers}
 
+    def health(self) -> Dict[str, Any]:
+        """Whether the app is live and ready, and why not: JSON-ready, for a web route or `fastkafka run --health-port`.
+        `ready` once the app is started, every consumer is in its group with its assignment (partitions, or none: the
+        group gave them to others; a consumer without a group is ready once started), and Kafka is reachable"""
+        consumers, reasons = [], [] if self._started else ["the app is not started"]
+        for registered, consumer, loop in self._running:
+            group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
+            in_group = loop.in_group or group is None
+            consumers.append({"consumer": registered.name, "topic": registered.topic, "group_id": group, "in_group": in_group,
+                              "partitions": sorted(tp.partition for tp in consumer.assignment())})
+            if not in_group:
+                reasons.append(f"{registered.name}() has not joined group {group!r} yet (a rebalance is under way)")
+        if outage_report.in_progress:
+            reasons.append("Kafka is unreachable")
+        return {"live": True, "ready": not reasons, "reasons": reasons, "consumers": consumers}
+
     def monitor(self, interval: float = 1.0) -> Any:
         "In Jupyter: a live table of the app's consumers and producers, refreshed every `interval` seconds (see the monitor notebook)"
         from fastkafka._application.monitor import Monitor  # imported here: the monitor builds on this module
@@ -306,3 +326,17 @@ class AppLifecycle(AppReporting):
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.shutdown()
+
+    def fastapi_lifespan(self, kafka_broker_name: Optional[str] = None) -> Callable[[Any], AbstractAsyncContextManager]:
+        """A lifespan for a web app (FastAPI, Starlette): `FastAPI(lifespan=kafka_app.fastapi_lifespan("localhost"))`
+        starts this app, connected to `kafka_brokers[kafka_broker_name]` (None: the broker already selected), when the
+        web app starts, and stops it when the web app stops"""
+        if kafka_broker_name is not None:
+            self.set_kafka_broker(kafka_broker_name)  # an unknown name fails here, where it is given
+
+        @asynccontextmanager
+        async def lifespan(web_app: Any) -> AsyncIterator[None]:
+            async with self:
+                yield
+
+        return lifespan

@@ -45,6 +45,11 @@ class OutageReport(logging.Filter):
         self.last = now
         return False
 
+    @property
+    def in_progress(self) -> bool:
+        "Whether Kafka is unreachable now: an outage began and has not been reported over"
+        return self.started is not None
+
     def check(self) -> None:
         "Report the outage over once no connection error has come for `quiet_after` seconds"
         if self.started is not None and self.clock() - self.last >= self.quiet_after:

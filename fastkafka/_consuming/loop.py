@@ -74,6 +74,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         self._task: Optional["asyncio.Task[None]"] = None
         self._stopping = False
         self._waiting = False  # in getmany or waiting for room: where stop() may cancel the loop
+        self.in_group: bool = False  # between an assignment (its partitions may be none) and the next revocation: what readiness asks
 
     @property
     def handle(self) -> Callable[[Any], Any]:
@@ -181,9 +182,11 @@ class ConsumerLoop(ConsumerRebalanceListener):
 
     async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
         "A rebalance takes partitions away: commit what is done of them, forget what is in flight"
+        self.in_group = False
         await self.commits.revoked(revoked)
         self.dispatch.forget(revoked)
 
     async def on_partitions_assigned(self, assigned: Collection[TopicPartition]) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
         "A rebalance gives partitions: an exactly-once consumer starts their producers"
         await self.commits.assigned(assigned)
+        self.in_group = True

@@ -21,6 +21,7 @@ import time
 from typing import Iterable, List, Optional
 
 from .._application.app import FastKafka
+from .._application.probes import app_probes, require_uvicorn, serve_probes, workers_probes
 from .._components.logger import check_log_options, configure_logging
 
 # %% ../../nbs/internals/80_Run.ipynb #d074c40d
@@ -94,6 +95,8 @@ class WorkerOptions:
     log_format: str = "text"
     metrics_port: Optional[int] = None  # this worker's own port for Prometheus, if any
     metrics_bind: str = "127.0.0.1"
+    health_port: Optional[int] = None  # this worker's own port for its health probes, if any
+    health_bind: str = "127.0.0.1"
 
     def to_argument(self) -> str:
         return json.dumps(dataclasses.asdict(self))
@@ -108,9 +111,11 @@ class WorkerOptions:
         raise ValueError(f"usage: python -m fastkafka._server.run (module:app [broker] | --options JSON), not {arguments!r}")
 
 # %% ../../nbs/internals/80_Run.ipynb #b4fdc819
-async def _serve(app: FastKafka, stop_timeout: float = STOP_TIMEOUT, supervisor_pid: Optional[int] = None) -> None:
-    "Run `app` until SIGTERM or SIGINT (or the supervisor's death); stop it within `stop_timeout` seconds"
+async def _serve(app: FastKafka, stop_timeout: float = STOP_TIMEOUT, supervisor_pid: Optional[int] = None,
+                 health_bind: str = "127.0.0.1", health_port: Optional[int] = None) -> None:
+    "Run `app` until SIGTERM or SIGINT (or the supervisor's death); stop it within `stop_timeout` seconds; its probes on `health_port`"
     loop = asyncio.get_running_loop()
+    probes = serve_probes(*app_probes(app, loop), health_bind, health_port) if health_port is not None else None
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
@@ -137,6 +142,8 @@ async def _serve(app: FastKafka, stop_timeout: float = STOP_TIMEOUT, supervisor_
         if watchdog is not None:
             watchdog.cancel()
         stopped.cancel()
+        if probes is not None:
+            await asyncio.to_thread(probes.stop)
     logger.info("Stopped")
 
 
@@ -147,7 +154,7 @@ def run_worker(options: WorkerOptions) -> None:
     configure_logging(options.log_level, options.log_format, worker=None if options.worker_id is None else str(options.worker_id))
     if options.metrics_port is not None:
         _serve_metrics(app, options.metrics_bind, options.metrics_port)
-    asyncio.run(_serve(app, options.stop_timeout, options.supervisor_pid))
+    asyncio.run(_serve(app, options.stop_timeout, options.supervisor_pid, options.health_bind, options.health_port))
 
 
 def _serve_metrics(app: FastKafka, bind: str, port: int) -> None:
@@ -184,10 +191,16 @@ def _reap_orphans(workers: List[subprocess.Popen]) -> None:
 
 
 def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional[str] = None, stop_timeout: float = STOP_TIMEOUT,
-                         log_level: str = "INFO", log_format: str = "text", metrics_port: Optional[int] = None, metrics_bind: str = "127.0.0.1") -> int:
+                         log_level: str = "INFO", log_format: str = "text", metrics_port: Optional[int] = None, metrics_bind: str = "127.0.0.1",
+                         health_port: Optional[int] = None, health_bind: str = "127.0.0.1") -> int:
     """Run `app_path` in `num_workers` processes until SIGINT/SIGTERM; returns the exit code (0: all workers stopped cleanly).
-    With `metrics_port`, worker i serves Prometheus metrics on metrics_bind:metrics_port+i"""
+    With `metrics_port`, worker i serves Prometheus metrics on metrics_bind:metrics_port+i. With `health_port`, the
+    service's health probes are on health_bind:health_port and worker i's on health_port+1+i"""
     check_log_options(log_level, log_format)
+    if health_port is not None:
+        require_uvicorn()  # ImportError naming the extra, before any worker starts
+        if not 0 < health_port < 65535 - num_workers:
+            raise ValueError(f"--health-port must leave room for {num_workers + 1} port(s) below 65536, not {health_port}")
     if metrics_port is not None:
         from fastkafka._application.metrics import require_prometheus
         require_prometheus()  # ImportError naming the extra, before any worker starts
@@ -212,7 +225,8 @@ def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional
     try:
         for i in range(num_workers):
             options = WorkerOptions(app_path, kafka_broker, stop_timeout, os.getpid(), i, log_level, log_format,
-                                    None if metrics_port is None else metrics_port + i, metrics_bind)
+                                    None if metrics_port is None else metrics_port + i, metrics_bind,
+                                    None if health_port is None else health_port + 1 + i, health_bind)
             worker = subprocess.Popen([sys.executable, "-m", "fastkafka._server.run", "--options", options.to_argument()],
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
                                       start_new_session=True)  # Ctrl-C reaches the supervisor, which stops the workers in order
@@ -221,6 +235,10 @@ def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional
             relay = threading.Thread(target=_relay, args=(worker.stdout, prefix), daemon=True)
             relay.start()
             relays.append(relay)
+        probes = None
+        if health_port is not None:  # the workers' probes answer once each has started its own
+            asker = "127.0.0.1" if health_bind in ("0.0.0.0", "::", "") else health_bind
+            probes = serve_probes(*workers_probes([health_port + 1 + i for i in range(num_workers)], asker), health_bind, health_port)
         while not stopping.is_set() and all(w.poll() is None for w in workers):
             if is_init:
                 _reap_orphans(workers)
@@ -238,6 +256,8 @@ def run_fastkafka_server(num_workers: int, app_path: str, kafka_broker: Optional
                 worker.wait()
         for relay in relays:
             relay.join(5)
+        if probes is not None:
+            probes.stop()
         if is_init:
             _reap_orphans(workers)
     finally:
