@@ -18,11 +18,10 @@ from typing import Any, Callable, Coroutine, Dict, Optional, Sequence, Tuple, Ty
 from unittest.mock import AsyncMock, MagicMock
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from pydantic import BaseModel
 from typing_extensions import ParamSpec
 
-from .endpoints import (ConsumerEndpoint, ProducerEndpoint, TOPIC_NAME, check_exactly_once, check_kafka_kwargs,
-                                              message_type_of, return_type_of, topic_of)
+from .endpoints import (LOCALHOST, TOPIC_NAME, Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint, check_exactly_once,
+                                              check_kafka_kwargs, checked_brokers, cluster_of, message_type_of, return_type_of, topic_of)
 from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc, with_kafka_parameters
 from .lifecycle import AppLifecycle
 from .mocks import AwaitedMock, CallSignal, Throughput
@@ -86,7 +85,7 @@ class AppConfig(AppLifecycle):
         self.description: str = description or ""
         self.version: str = version or ""
         self.contact: Dict[str, str] = contact or dict(_DEFAULT_CONTACT)
-        self.kafka_brokers: Dict[str, Dict[str, Any]] = self._checked_brokers(kafka_brokers or {})
+        self.kafka_brokers: Dict[str, Dict[str, Any]] = checked_brokers(kafka_brokers or {}, "FastKafka(kafka_brokers=...)")
         self.root_path: Path = Path(root_path or ".")
         self.lifespan: Optional[Callable[[Any], AbstractAsyncContextManager]] = lifespan
         self.middlewares: Tuple[Any, ...] = check_middlewares(middlewares, "FastKafka()")
@@ -104,16 +103,6 @@ class AppConfig(AppLifecycle):
         # The factories of the Kafka clients: aiokafka's, or an InMemoryBroker's (`broker.clients`) under the Tester.
         self._kafka_clients = (AIOKafkaProducer, AIOKafkaConsumer)
 
-    @staticmethod
-    def _checked_brokers(kafka_brokers: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
-        checked = {}
-        for name, broker in kafka_brokers.items():
-            broker = broker.model_dump() if isinstance(broker, BaseModel) else dict(broker)
-            if not broker.get("url"):
-                raise ValueError(f"kafka_brokers[{name!r}] needs a 'url' (the broker's host name), got {broker!r}")
-            checked[name] = {"port": 9092, "description": "", "protocol": "kafka", **broker}
-        return checked
-
     def __repr__(self) -> str:
         return f"FastKafka(title={self.title!r}, consumes={[c.topic for c in self._consumers]}, produces={[p.topic for p in self._producers]}, started={self._started})"
 
@@ -126,10 +115,14 @@ class AppBrokers(AppConfig):
     "FastKafka, step 2: the Kafka broker it connects to, and read-only views of what it registered"
 
     def set_kafka_broker(self, kafka_broker_name: Optional[str]) -> None:
-        "Select the entry of `kafka_brokers` the app connects to (None: none, so localhost:9092)"
+        """Select the entry of `kafka_brokers` the app connects to (None: none, so localhost:9092), and the entry of that
+        name of each endpoint's own `brokers`"""
         if kafka_broker_name is not None and kafka_broker_name not in self.kafka_brokers:
             options = ", ".join(repr(name) for name in self.kafka_brokers) or "none: kafka_brokers is empty"
             raise ValueError(f"Unknown kafka broker name {kafka_broker_name!r}; the options are {options}")
+        for endpoint in (*self._consumers, *self._producers):
+            if endpoint.brokers is not None:
+                cluster_of(endpoint.brokers, kafka_broker_name or "localhost", f"{endpoint.name}()")  # ValueError naming its entries
         if self._started:
             raise RuntimeError("The app is running: shutdown() before selecting another Kafka broker")
         self._kafka_broker_name = kafka_broker_name
@@ -142,10 +135,16 @@ class AppBrokers(AppConfig):
     @property
     def bootstrap_servers(self) -> str:
         "`host:port` of the selected Kafka broker, or localhost:9092 when none is selected"
+        return self.cluster_for(None).bootstrap_servers
+
+    def cluster_for(self, endpoint: Optional[Endpoint]) -> Cluster:
+        """Where `endpoint`'s clients connect: the entry of its own `brokers` named as the app's selection ('localhost'
+        when none is selected); without `brokers=` (or for None), the app's selected entry of `kafka_brokers`"""
+        if endpoint is not None and endpoint.brokers is not None:
+            return cluster_of(endpoint.brokers, self._kafka_broker_name or "localhost", f"{endpoint.name}()")
         if self._kafka_broker_name is None:
-            return "localhost:9092"
-        broker = self.kafka_brokers[self._kafka_broker_name]
-        return f"{broker['url']}:{broker['port']}"
+            return LOCALHOST
+        return cluster_of(self.kafka_brokers, self._kafka_broker_name, "FastKafka()")
 
     @property
     def consumers(self) -> Tuple[ConsumerEndpoint, ...]:
@@ -191,6 +190,7 @@ class AppConsumes(AppBrokers):
         ordering: str = "key",  # with max_concurrency > 1: "key" (same key in offset order), "partition" (one per partition) or "none"
         exactly_once: bool = False,  # commit what the handler produces and the consumed offsets in one Kafka transaction
         middlewares: Optional[Sequence[Any]] = None,  # middleware objects around each call of this handler, inside the app's
+        brokers: Optional[Any] = None,  # its own clusters, by name, shaped like kafka_brokers; None: the app's
         **kwargs: Any,
     ) -> Callable[[Handler], Handler]:
         """Decorator registering the function called with each message received on a topic.
@@ -212,6 +212,7 @@ class AppConsumes(AppBrokers):
         - `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of partitions no other running batch has
         - `ordering`: with `max_concurrency` > 1, which messages are handled one after another: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
         - `middlewares`: middleware objects whose `consume_scope` runs around each call of this handler (per message, or per batch), inside the app's middlewares; the first is the outermost, default: None
+        - `brokers`: the clusters this consumer reads from, by name, shaped like `kafka_brokers` (each entry may carry its own `security_protocol`, `sasl_*` and `ssl_context`); the name the app runs with picks its entry, default: None (the app's `kafka_brokers`)
         - `exactly_once`: commit what the handler produces (through `@produces` functions) together with the consumed offsets, in one Kafka transaction per input partition every `auto_commit_interval_ms`: a `read_committed` reader of the outputs sees each exactly once, even when workers are killed. Needs a `group_id` and an async handler taking one message; reads with `isolation_level="read_committed"` unless told otherwise, default: False
 
         Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
@@ -248,7 +249,8 @@ class AppConsumes(AppBrokers):
                 is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
                 codec=codec, retries=retries, retry_backoff=retry_backoff,
                 dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
-                exactly_once=exactly_once, middlewares=own_middlewares))
+                exactly_once=exactly_once, middlewares=own_middlewares,
+                brokers=None if brokers is None else checked_brokers(brokers, f"@consumes() on {function.__name__}()")))
             return function
         return register
 
@@ -264,6 +266,7 @@ class AppProduces(AppConsumes):
         *,
         prefix: str = "to_",  # stripped from the function name to give the topic when `topic` is None
         middlewares: Optional[Sequence[Any]] = None,  # middleware objects around each message it sends, inside the app's
+        brokers: Optional[Any] = None,  # its own clusters, by name, shaped like kafka_brokers; None: the app's
         **kwargs: Any,
     ) -> Callable[[Callable[Params, Returned]], Callable[Params, Returned]]:
         """Decorator making every call of the function send the value it returns to a topic.
@@ -279,6 +282,7 @@ class AppProduces(AppConsumes):
         - `encoder`: Encoder to use to encode messages before sending it to topic, default: json. By default, it converts the pydantic model to a JSON string encoded as UTF-8 bytes; "avro" writes schemaless Avro with the schema derived from the model (the `avro` extra). It also accepts a custom encoder function `(model) -> bytes`, or a `Codec`
         - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "to_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
         - `middlewares`: middleware objects whose `publish_scope` runs around each message this function sends, inside the app's middlewares; the first is the outermost, default: None
+        - `brokers`: the clusters this producer sends to, by name, shaped like `kafka_brokers` (each entry may carry its own `security_protocol`, `sasl_*` and `ssl_context`); the name the app runs with picks its entry, default: None (the app's `kafka_brokers`)
 
         Any keyword argument of the installed aiokafka's `AIOKafkaProducer` (e.g. `acks`, `linger_ms`, `compression_type`) configures this producer, overriding the app-wide one; they are described once, under `FastKafka`.
 
@@ -298,7 +302,8 @@ class AppProduces(AppConsumes):
             sender = Sender(produced, codec.encode, function.__name__, model)
             registered = ProducerEndpoint(
                 function=function, topic=produced, kafka_kwargs=dict(kwargs), is_async=inspect.iscoroutinefunction(function),
-                return_type=return_type, model=model, encoder=encoder, codec=codec, sender=sender, middlewares=own_middlewares)
+                return_type=return_type, model=model, encoder=encoder, codec=codec, sender=sender, middlewares=own_middlewares,
+                brokers=None if brokers is None else checked_brokers(brokers, f"@produces() on {function.__name__}()"))
             registered.decorated = decorated = _sending(function, registered, sender, self._signal)
             self._producers.append(registered)
             return cast(Callable[Params, Returned], decorated)

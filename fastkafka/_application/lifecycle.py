@@ -14,7 +14,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Dict, Lis
 from aiokafka.errors import KafkaConnectionError
 from typing_extensions import Self
 
-from .endpoints import ConsumerEndpoint, ProducerEndpoint
+from .endpoints import Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint
 from .kafka_parameters import ClientRole, client_settings
 from .metrics import NoMetrics
 from .mocks import CallSignal
@@ -68,6 +68,10 @@ class AppRuntime:
 
     def set_kafka_broker(self, kafka_broker_name: Optional[str]) -> None:
         "Select the entry of `kafka_brokers` the app connects to (FastKafka's)"
+        raise NotImplementedError
+
+    def cluster_for(self, endpoint: Optional[Endpoint]) -> Cluster:
+        "Where `endpoint`'s clients connect (FastKafka's: its own `brokers` entry, else the app's)"
         raise NotImplementedError
 
     def add_error_listener(self, listener: Callable[[BaseException, Any, str], None]) -> None:
@@ -155,6 +159,7 @@ class AppStarting(AppStopping):
                 context = self.lifespan(self)
                 await context.__aenter__()
                 self._lifespan_context = context  # only a context that entered is exited
+            self._check_transactions_stay_on_their_cluster()
             dead_letter_producers = await self._start_producers()
             for registered in self._consumers:
                 await self._start_consumer(registered, dead_letter_producers)
@@ -175,34 +180,49 @@ class AppStarting(AppStopping):
     async def _start_producers(self) -> Dict[int, ProducerClient]:
         "Start the producers of `@produces` functions and of dead letters; returns each at-least-once consumer's dead-letter producer, by `id` of its endpoint"
         producer_class = self._kafka_clients[0]
-        servers = self.bootstrap_servers
         for registered in self._producers:
             registered.sender.count_with(self.metrics)
             registered.sender.use_middlewares(scopes_of(self._middlewares_of(registered), "publish_scope"))
-            config = client_settings(ClientRole.PRODUCER, self._producer_defaults, servers, registered.kafka_kwargs)
+            config = self._settings(ClientRole.PRODUCER, registered)
             registered.sender.attach(self._shared_producers.producer_for(config, producer_class), config.get("partitioner"))
         dead_letter_producers = {  # created now, so they start with the others (exactly once stages its dead letters)
-            id(registered): self._shared_producers.producer_for(
-                client_settings(ClientRole.DEAD_LETTER_PRODUCER, self._producer_defaults, servers, registered.kafka_kwargs), producer_class)
+            id(registered): self._shared_producers.producer_for(self._settings(ClientRole.DEAD_LETTER_PRODUCER, registered), producer_class)
             for registered in self._consumers if registered.dead_letter_topic is not None and not registered.exactly_once}
         try:
             await self._shared_producers.start()
         except KafkaConnectionError as e:
-            raise await _connection_failure({**self._producer_defaults, "bootstrap_servers": servers}, e) from e
+            raise await _connection_failure({**self._producer_defaults, "bootstrap_servers": self.bootstrap_servers}, e) from e
         return dead_letter_producers
+
+    def _settings(self, role: ClientRole, registered: Endpoint) -> Dict[str, Any]:
+        "The settings of `registered`'s client in `role`: on its cluster, with its cluster entry's connection settings"
+        cluster = self.cluster_for(registered)
+        defaults = self._consumer_defaults if role is ClientRole.CONSUMER else self._producer_defaults
+        return client_settings(role, defaults, cluster.bootstrap_servers, {**cluster.connection, **registered.kafka_kwargs})
+
+    def _check_transactions_stay_on_their_cluster(self) -> None:
+        "An exactly-once consumer's transactions are on its cluster: a producer on another one would be outside them"
+        for consumer in self._consumers:
+            if not consumer.exactly_once:
+                continue
+            home = self.cluster_for(consumer).bootstrap_servers
+            for producer in self._producers:
+                elsewhere = self.cluster_for(producer).bootstrap_servers
+                if elsewhere != home:
+                    raise ValueError(f"{consumer.name}() consumes exactly once on {home}, but {producer.name}() produces to {elsewhere}: "
+                                     "a Kafka transaction cannot span two clusters. Produce on the consumer's cluster, or consume at least once")
 
     async def _start_consumer(self, registered: ConsumerEndpoint, dead_letter_producers: Dict[int, ProducerClient]) -> None:
         producer_class, consumer_class = self._kafka_clients
-        servers = self.bootstrap_servers
-        config = client_settings(ClientRole.CONSUMER, self._consumer_defaults, servers, registered.kafka_kwargs)
+        config = self._settings(ClientRole.CONSUMER, registered)
         # At least once: FastKafka commits what was processed; aiokafka's own auto-commit would commit what was fetched.
         commit_interval_ms = (config.get("auto_commit_interval_ms", 5000)
                               if config.get("group_id") is not None and config.get("enable_auto_commit", True) else None)
         transactions = None
         if registered.exactly_once:  # chained exactly-once services read only committed outputs
             config = {"isolation_level": "read_committed", **config}
-            transactions = PartitionProducers(producer_class, client_settings(ClientRole.TRANSACTIONAL_PRODUCER, self._producer_defaults, servers,
-                                                                              registered.kafka_kwargs), group_id=config["group_id"], name=registered.name,
+            transactions = PartitionProducers(producer_class, self._settings(ClientRole.TRANSACTIONAL_PRODUCER, registered), group_id=config["group_id"],
+                                              name=registered.name,
                                               transaction_scopes=scopes_of(self._middlewares_of(registered), "transaction_scope"))
         consumer = adapt_consumer(consumer_class(**{**config, "enable_auto_commit": False}), config.get("retry_backoff_ms", 100))
         dead_letter = None
@@ -244,10 +264,15 @@ class AppStarting(AppStopping):
             how = ("exactly once" if registered.exactly_once else "batches" if registered.batch
                    else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None))
             lines.append(f"  consumes {registered.topic!r} with {registered.name}() (group {group}, decoder {_codec_name(registered.decoder, registered.codec.name)}, "
-                         f"max_concurrency {registered.max_concurrency}" + (f", {how}" if how else "") + ")")
+                         f"max_concurrency {registered.max_concurrency}" + (f", {how}" if how else "") + ")" + self._elsewhere(registered))
         for producer in self._producers:
-            lines.append(f"  produces {producer.topic!r} from {producer.name}() (encoder {_codec_name(producer.encoder, producer.codec.name)})")
+            lines.append(f"  produces {producer.topic!r} from {producer.name}() (encoder {_codec_name(producer.encoder, producer.codec.name)})"
+                         + self._elsewhere(producer))
         return "\n".join(lines)
+
+    def _elsewhere(self, registered: Endpoint) -> str:
+        "For the banner: the cluster of an endpoint with `brokers=` of its own"
+        return f" on {self.cluster_for(registered).bootstrap_servers}" if registered.brokers is not None else ""
 
 
 def _codec_name(given: Any, codec_name: str) -> str:
