@@ -111,9 +111,9 @@ def return_type_of(function: Callable) -> Tuple[Any, Type[BaseModel]]:
 @dataclass(eq=False)
 class Endpoint:
     "A function registered with a decorator"
-    function: Callable
+    function: Callable[..., Any]
     topic: str
-    kafka_kwargs: dict  # the decorator's own Kafka settings
+    kafka_kwargs: Dict[str, Any]  # the decorator's own Kafka settings
     is_async: bool
     mock: Optional[Union[AsyncMock, MagicMock]] = None
     middlewares: Tuple[Any, ...] = ()  # its own, inside the app's
@@ -197,7 +197,7 @@ class ProducerEndpoint(Endpoint):
     codec: Codec[Any]
     sender: Sender
     encoder: Union[str, Encoder, Codec[Any]] = "json"  # as given to @produces (its name is shown in the start-up banner)
-    decorated: Optional[Callable] = None  # what @produces returned: the function users call
+    decorated: Optional[Callable[..., Any]] = None  # what @produces returned: the function users call
 
     @property
     def keyed(self) -> bool:

@@ -7,8 +7,9 @@ __all__ = ['asyncapi_spec', 'write_spec']
 
 # %% ../../nbs/internals/60_AsyncAPI.ipynb #7c0d7183
 import inspect
+import itertools
 from pathlib import Path
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -48,11 +49,42 @@ def _doc(function) -> Optional[str]:
 # %% ../../nbs/internals/60_AsyncAPI.ipynb #77b5ea24
 def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
     "The AsyncAPI 3.0 document describing `app`"
-    uses = []  # (function, topic, model, action, keyed, codec)
+    servers: Dict[str, Any] = {}
+    security_schemes: Dict[str, Any] = {}
+    server_ids: Dict[Tuple[str, str], str] = {}  # (entry name, host:port) -> its server's id
+
+    def server_of(name: str, broker: Dict[str, Any]) -> str:
+        "The id of the server of a cluster entry, made on first use (two clusters of the same entry name get two ids)"
+        host = f"{broker['url']}:{broker['port']}"
+        if (name, host) in server_ids:
+            return server_ids[name, host]
+        server_id = name if name not in servers else next(f"{name}_{i}" for i in itertools.count(2) if f"{name}_{i}" not in servers)
+        server: Dict[str, Any] = {"host": host, "protocol": broker.get("protocol") or "kafka"}
+        if broker.get("description"):
+            server["description"] = broker["description"]
+        if security := broker.get("security"):
+            scheme = dict(security)
+            if scheme.get("type") not in _SECURITY_TYPES:
+                raise ValueError(f"kafka_brokers[{name!r}]['security'] needs a 'type', one of {sorted(_SECURITY_TYPES)}, not {scheme.get('type')!r}")
+            security_schemes[f"{server_id}_security"] = scheme
+            server["security"] = [{"$ref": f"#/components/securitySchemes/{server_id}_security"}]
+        servers[server_id] = server
+        server_ids[name, host] = server_id
+        return server_id
+
+    app_servers = tuple(server_of(name, broker) for name, broker in app.kafka_brokers.items())
+
+    def servers_of(endpoint: Any) -> Tuple[str, ...]:
+        "The servers of an endpoint's clusters: its own `brokers`, else the app's"
+        if endpoint.brokers is None:
+            return app_servers
+        return tuple(server_of(name, broker) for name, broker in endpoint.brokers.items())
+
+    uses = []  # (function, topic, model, action, keyed, codec, servers)
     for consumer in app.consumers:
-        uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False, consumer.codec))
+        uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False, consumer.codec, servers_of(consumer)))
     for producer in app.producers:
-        uses.append((producer.function, producer.topic, producer.model, "send", producer.keyed, producer.codec))
+        uses.append((producer.function, producer.topic, producer.model, "send", producer.keyed, producer.codec, servers_of(producer)))
 
     models = list(dict.fromkeys(use[2] for use in uses))
     references, definitions = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
@@ -62,7 +94,7 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
         return schema_name[model] + ("_with_key" if keyed else "") + ("" if codec.name == "json" else f"_{codec.name}")
 
     messages: Dict[str, Any] = {}
-    for _, _, model, _, keyed, codec in uses:
+    for _, _, model, _, keyed, codec, _ in uses:
         name = message_name(model, keyed, codec)
         if name in messages:
             continue
@@ -79,10 +111,12 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
 
     channels: Dict[str, Any] = {}
     operations: Dict[str, Any] = {}
-    for function, topic, model, action, keyed, codec in uses:
+    for function, topic, model, action, keyed, codec, on in uses:
         name = message_name(model, keyed, codec)
-        channel_id = topic
+        channel_id = topic if on == app_servers else f"{topic}_on_{'_'.join(on)}"  # the same topic on other clusters is another channel
         channel = channels.setdefault(channel_id, {"address": topic, "messages": {}})
+        if on:
+            channel["servers"] = [{"$ref": f"#/servers/{server}"} for server in on]
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
         operation_id = function.__name__ if function.__name__ not in operations else f"{function.__name__}_{topic}"
         operation: Dict[str, Any] = {"action": action, "channel": {"$ref": f"#/channels/{channel_id}"},
@@ -90,20 +124,6 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
         if description := _doc(function):
             operation["description"] = description
         operations[operation_id] = operation
-
-    servers: Dict[str, Any] = {}
-    security_schemes: Dict[str, Any] = {}
-    for name, broker in app.kafka_brokers.items():
-        server: Dict[str, Any] = {"host": f"{broker['url']}:{broker['port']}", "protocol": broker.get("protocol") or "kafka"}
-        if broker.get("description"):
-            server["description"] = broker["description"]
-        if security := broker.get("security"):
-            scheme = dict(security)
-            if scheme.get("type") not in _SECURITY_TYPES:
-                raise ValueError(f"kafka_brokers[{name!r}]['security'] needs a 'type', one of {sorted(_SECURITY_TYPES)}, not {scheme.get('type')!r}")
-            security_schemes[f"{name}_security"] = scheme
-            server["security"] = [{"$ref": f"#/components/securitySchemes/{name}_security"}]
-        servers[name] = server
 
     components: Dict[str, Any] = {"messages": messages, "schemas": definitions.get("$defs", {})}
     if security_schemes:

@@ -6,6 +6,7 @@
 __all__ = ['Sent', 'LOCAL_KAFKA', 'topic_attribute', 'Mirror', 'TesterMirrors', 'TesterLifecycle', 'Tester']
 
 # %% ../../nbs/internals/52_Tester.ipynb #bed62a0d
+import asyncio
 import re
 import sys
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union
@@ -18,6 +19,7 @@ from .._components.clients import ConsumerClient, ProducerClient
 from .._components.codecs import Codec
 from .._components.producer import KafkaEvent
 from .in_memory_broker import InMemoryBroker
+from .in_memory_transactions import InMemoryClusters
 from .local_kafka import ApacheKafkaBroker
 
 # %% ../../nbs/internals/52_Tester.ipynb #9856be8d
@@ -88,57 +90,70 @@ class TesterMirrors(FastKafka):
         self.mirrors: Dict[Callable[..., Any], Mirror] = {}  # an app's function -> its mirror
         self._mirror_topics: Dict[str, str] = {}  # mirror name -> its topic
         self._local_kafka: Optional[ApacheKafkaBroker] = None  # a Kafka to start on entering (`using_local_kafka`)
+        self._clusters: Optional[InMemoryClusters] = None  # the in-memory brokers of the clusters, while the Tester runs in memory
+        self._local_kafka_kwargs: Dict[str, Any] = {}  # what using_local_kafka() was given
+        self._other_kafkas: List[ApacheKafkaBroker] = []  # the local Kafkas of the clusters endpoints name, while the Tester runs
+        self._redirected: List[Any] = []  # endpoints pointed at a local Kafka, to put back
         self._handler_error: Optional[BaseException] = None
         self._selected: List[Tuple[FastKafka, Optional[str]]] = []  # (app, its kafka broker name) to restore on leaving
         self._saved_clients: List[Tuple[FastKafka, Tuple[Callable[..., ProducerClient], Callable[..., ConsumerClient]]]] = []  # (app, its clients) to restore
-        consumed: Dict[str, Tuple[Type[BaseModel], Codec]] = {}  # topic -> (model, codec) of the first function using it
-        produced: Dict[str, Tuple[Type[BaseModel], Codec]] = {}
+        # (topic, its cluster's servers) -> (model, codec, the endpoint's own brokers) of the first function using it
+        consumed: Dict[Tuple[str, str], Tuple[Type[BaseModel], Codec, Optional[Dict[str, Any]]]] = {}
+        produced: Dict[Tuple[str, str], Tuple[Type[BaseModel], Codec, Optional[Dict[str, Any]]]] = {}
         for a in self.apps:
             for c in a.consumers:
-                consumed.setdefault(c.topic, (c.message_type, c.codec))
+                consumed.setdefault((c.topic, a.cluster_for(c).bootstrap_servers), (c.message_type, c.codec, c.brokers))
             for p in a.producers:
-                produced.setdefault(p.topic, (p.model, p.codec))
-        for topic, (model, codec) in sorted(consumed.items()):
-            self._mirror_consumed(topic, model, codec)
-        for topic, (model, codec) in sorted(produced.items()):
-            self._mirror_produced(topic, model, codec)
+                produced.setdefault((p.topic, a.cluster_for(p).bootstrap_servers), (p.model, p.codec, p.brokers))
+        for (topic, servers), (model, codec, brokers) in sorted(consumed.items()):
+            self._mirror_consumed(topic, model, codec, brokers, self._cluster_suffix(topic, servers, consumed))
+        for (topic, servers), (model, codec, brokers) in sorted(produced.items()):
+            self._mirror_produced(topic, model, codec, brokers, self._cluster_suffix(topic, servers, produced))
         self.create_mocks()
-        for topic in produced:  # on_<topic>: the mirror consumer's mock, with awaitable assertions
-            name = f"on_{topic_attribute(topic)}"
+        for topic, servers in produced:  # on_<topic>: the mirror consumer's mock, with awaitable assertions
+            name = f"on_{topic_attribute(topic)}{self._cluster_suffix(topic, servers, produced)}"
             setattr(self, name, getattr(self.awaited_mocks, name))
         for a in self.apps:
             for c in a.consumers:
-                self.mirrors[c.function] = getattr(self, f"to_{topic_attribute(c.topic)}")
+                servers = a.cluster_for(c).bootstrap_servers
+                self.mirrors[c.function] = getattr(self, f"to_{topic_attribute(c.topic)}{self._cluster_suffix(c.topic, servers, consumed)}")
             for p in a.producers:
+                servers = a.cluster_for(p).bootstrap_servers
                 for function in (p.function, p.decorated):
                     if function is not None:
-                        self.mirrors[function] = getattr(self, f"on_{topic_attribute(p.topic)}")
+                        self.mirrors[function] = getattr(self, f"on_{topic_attribute(p.topic)}{self._cluster_suffix(p.topic, servers, produced)}")
 
-    def _mirror_name(self, prefix: str, topic: str) -> str:
-        "`<prefix><topic as an attribute>`, recorded; refused when another topic maps to the same attribute"
-        suffix = topic_attribute(topic)
+    def _cluster_suffix(self, topic: str, servers: str, uses: Dict[Tuple[str, str], Any]) -> str:
+        "The mirror name's suffix of `topic` on `servers`: none on the first app's cluster, or when the topic is on one cluster only"
+        if servers == self.apps[0].bootstrap_servers or sum(1 for used, _ in uses if used == topic) == 1:
+            return ""
+        return f"_on_{topic_attribute(servers)}"
+
+    def _mirror_name(self, prefix: str, topic: str, cluster_suffix: str = "") -> str:
+        "`<prefix><topic as an attribute><cluster_suffix>`, recorded; refused when another topic maps to the same attribute"
+        suffix = topic_attribute(topic) + cluster_suffix
         for other in (self._mirror_topics.get(f"to_{suffix}", topic), self._mirror_topics.get(f"on_{suffix}", topic)):
             if other != topic:
                 raise ValueError(f"Topics {other!r} and {topic!r} both map to the Tester attribute suffix {suffix!r}; rename one of them")
         self._mirror_topics[prefix + suffix] = topic
         return prefix + suffix
 
-    def _mirror_consumed(self, topic: str, model: Type[BaseModel], codec: Codec) -> None:
-        "`to_<topic>`: sends a model or KafkaEvent (or a list of them) to a topic the apps consume, encoded as they decode it"
+    def _mirror_consumed(self, topic: str, model: Type[BaseModel], codec: Codec, brokers: Optional[Dict[str, Any]] = None, cluster_suffix: str = "") -> None:
+        "`to_<topic>`: sends a model or KafkaEvent (or a list of them) to a topic the apps consume (on its cluster), encoded as they decode it"
         async def send(msg: Any) -> Any:
             return msg
-        send.__name__ = send.__qualname__ = self._mirror_name("to_", topic)
+        send.__name__ = send.__qualname__ = self._mirror_name("to_", topic, cluster_suffix)
         message: Any = model  # a value: the signature below is made at run time, for help(tester.to_<topic>) and @produces
         send.__annotations__ = {"msg": Union[message, KafkaEvent[message], List[Union[message, KafkaEvent[message]]]], "return": message}
-        setattr(self, send.__name__, self.produces(topic=topic, encoder=codec)(send))
+        setattr(self, send.__name__, self.produces(topic=topic, encoder=codec, brokers=brokers)(send))
 
-    def _mirror_produced(self, topic: str, model: Type[BaseModel], codec: Codec) -> None:
-        "`on_<topic>`: receives what the apps send to a topic, decoded as they encode it"
+    def _mirror_produced(self, topic: str, model: Type[BaseModel], codec: Codec, brokers: Optional[Dict[str, Any]] = None, cluster_suffix: str = "") -> None:
+        "`on_<topic>`: receives what the apps send to a topic (on its cluster), decoded as they encode it"
         async def receive(msg: Any) -> None:
             pass
-        receive.__name__ = receive.__qualname__ = self._mirror_name("on_", topic)
+        receive.__name__ = receive.__qualname__ = self._mirror_name("on_", topic, cluster_suffix)
         receive.__annotations__ = {"msg": model}  # what @consumes decodes into
-        self.consumes(topic=topic, decoder=codec, auto_offset_reset="latest")(receive)
+        self.consumes(topic=topic, decoder=codec, auto_offset_reset="latest", brokers=brokers)(receive)
 
     def __getattr__(self, name: str) -> Mirror:
         # Python asks only for names the instance does not have, and the mirrors are set on the instance: at run time
@@ -182,17 +197,18 @@ class TesterLifecycle(TesterMirrors):
                 a.add_error_listener(self._handler_failed)
         apps_and_tester: List[FastKafka] = [*self.apps, self]
         if self._local_kafka is not None:
-            # A cluster's bootstrap string lists every broker: `url` keeps all but the last port, which `url:port` puts back.
-            host, port = (await self._local_kafka.start_async()).rsplit(":", 1)
-            for a in apps_and_tester:  # every app (and the Tester) connects to the local Kafka, until the Tester exits
-                self._selected.append((a, a.kafka_broker_name))
-                a.kafka_brokers[LOCAL_KAFKA] = {"url": host, "port": int(port), "description": "the local Kafka of Tester.using_local_kafka()"}
-                a.set_kafka_broker(LOCAL_KAFKA)
+            try:
+                await self._start_local_kafkas(apps_and_tester)
+            except BaseException:
+                await self.__aexit__(None, None, None)
+                raise
         elif self.use_in_memory_broker is not False:
             self.broker = self.use_in_memory_broker if isinstance(self.use_in_memory_broker, InMemoryBroker) else InMemoryBroker()
             if not self.broker.is_started:
                 self.broker.start()
-            producer, consumer = self.broker.clients
+            # one in-memory broker per cluster: the apps' own cluster on `self.broker`, any other on one of its own
+            self._clusters = InMemoryClusters(self.broker, {a.bootstrap_servers for a in apps_and_tester})
+            producer, consumer = self._clusters.clients
             for a in apps_and_tester:
                 self._saved_clients.append((a, a.kafka_clients))
                 a.use_kafka_clients(producer, consumer)
@@ -219,14 +235,49 @@ class TesterLifecycle(TesterMirrors):
         if self.broker is not None and self.use_in_memory_broker is True:
             self.broker.stop()
         self.broker = None
+        if self._clusters is not None:
+            self._clusters.stop()
+            self._clusters = None
         for a, name in self._selected:
             a.set_kafka_broker(name)
             a.kafka_brokers.pop(LOCAL_KAFKA, None)
         self._selected = []
+        for endpoint in self._redirected:
+            if endpoint.brokers is not None:
+                endpoint.brokers.pop(LOCAL_KAFKA, None)
+        self._redirected = []
         if self._local_kafka is not None:
             await self._local_kafka.stop_async()
+        others, self._other_kafkas = self._other_kafkas, []
+        await asyncio.gather(*(kafka.stop_async() for kafka in others))
         if exc_info[0] is None:  # a handler's failure not yet raised by an assertion fails the test here
             self._signal.raise_failure()
+
+    async def _start_local_kafkas(self, apps_and_tester: List[FastKafka]) -> None:
+        """Start the local Kafka, and one more for each other cluster the endpoints name (`brokers=`); point every app and
+        endpoint at its cluster's local Kafka until the Tester exits"""
+        assert self._local_kafka is not None
+        home = {a.bootstrap_servers for a in apps_and_tester}
+        elsewhere = [(e, a.cluster_for(e).bootstrap_servers) for a in apps_and_tester for e in (*a.consumers, *a.producers) if e.brokers is not None]
+        clusters = sorted({servers for _, servers in elsewhere} - home)
+        kwargs = {name: value for name, value in self._local_kafka_kwargs.items() if name != "listener_port"}  # each Kafka on a port of its own
+        self._other_kafkas = [ApacheKafkaBroker(**kwargs) for _ in clusters]
+        started = await asyncio.gather(self._local_kafka.start_async(), *(kafka.start_async() for kafka in self._other_kafkas))
+        local = dict(zip(clusters, started[1:]))
+
+        def entry(servers: str) -> Dict[str, Any]:
+            # A cluster's bootstrap string lists every broker: `url` keeps all but the last port, which `url:port` puts back.
+            host, port = servers.rsplit(":", 1)
+            return {"url": host, "port": int(port), "description": "a local Kafka of Tester.using_local_kafka()", "protocol": "kafka"}
+
+        for endpoint, servers in elsewhere:  # on the local Kafka of its cluster (the apps' own: the first)
+            assert endpoint.brokers is not None
+            endpoint.brokers[LOCAL_KAFKA] = entry(local.get(servers, started[0]))
+            self._redirected.append(endpoint)
+        for a in apps_and_tester:  # every app (and the Tester) connects to the local Kafka, until the Tester exits
+            self._selected.append((a, a.kafka_broker_name))
+            a.kafka_brokers[LOCAL_KAFKA] = entry(started[0])
+            a.set_kafka_broker(LOCAL_KAFKA)
 
     def _handler_failed(self, error: BaseException, record: Any, stage: str) -> None:
         "An error listener on the tested apps: the first failure makes the waiting assertion (or the exit) raise it"
@@ -245,4 +296,5 @@ class Tester(TesterLifecycle):
         "Run on a local Apache Kafka started on entering and stopped on leaving, instead of the in-memory broker; returns the Tester"
         self.use_in_memory_broker: Union[bool, InMemoryBroker] = False
         self._local_kafka = ApacheKafkaBroker(topics=topics, **broker_kwargs)
+        self._local_kafka_kwargs = broker_kwargs  # for the local Kafkas of other clusters
         return self
