@@ -185,9 +185,10 @@ class TransactionalCommits(Commits):
 
     async def add(self, tp: TopicPartition, record: Any, outputs: List[Output], revoked: Set[TopicPartition]) -> bool:
         """Add `record`'s outputs to `tp`'s transaction and mark the record done, as one step for the commits; False if
-        `tp` is in `revoked` or no longer ours, or the transaction failed (aborted: it is handled again)"""
+        `tp` is in `revoked` or no longer ours, is to be read again from an earlier record (an aborted transaction's:
+        what is handled before the loop seeks back would commit its outputs a second time), or the transaction failed"""
         async with self.lock:
-            if tp in revoked or not self.producers.owns(tp):
+            if tp in revoked or not self.producers.owns(tp) or tp in self.rewinds:
                 return False
             try:
                 await self.producers.add(tp, outputs, record)
