@@ -270,6 +270,10 @@ class AppStarting(AppStopping):
                          + self._elsewhere(producer))
         return "\n".join(lines)
 
+    def _group_of(self, registered: ConsumerEndpoint) -> Optional[str]:
+        "A consumer's group: its own `group_id`, else the app's"
+        return registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
+
     def _elsewhere(self, registered: Endpoint) -> str:
         "For the banner: the cluster of an endpoint with `brokers=` of its own"
         return f" on {self.cluster_for(registered).bootstrap_servers}" if registered.brokers is not None else ""
@@ -326,7 +330,7 @@ class AppReporting(AppStarting):
         group gave them to others; a consumer without a group is ready once started), and Kafka is reachable"""
         consumers, reasons = [], [] if self._started else ["the app is not started"]
         for registered, consumer, loop in self._running:
-            group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
+            group = self._group_of(registered)
             in_group = loop.in_group or group is None
             consumers.append({"consumer": registered.name, "topic": registered.topic, "group_id": group, "in_group": in_group,
                               "partitions": sorted(tp.partition for tp in consumer.assignment())})

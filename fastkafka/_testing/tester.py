@@ -105,23 +105,22 @@ class TesterMirrors(FastKafka):
                 consumed.setdefault((c.topic, a.cluster_for(c).bootstrap_servers), (c.message_type, c.codec, c.brokers))
             for p in a.producers:
                 produced.setdefault((p.topic, a.cluster_for(p).bootstrap_servers), (p.model, p.codec, p.brokers))
-        for (topic, servers), (model, codec, brokers) in sorted(consumed.items()):
-            self._mirror_consumed(topic, model, codec, brokers, self._cluster_suffix(topic, servers, consumed))
-        for (topic, servers), (model, codec, brokers) in sorted(produced.items()):
-            self._mirror_produced(topic, model, codec, brokers, self._cluster_suffix(topic, servers, produced))
+        senders = {key: f"to_{topic_attribute(key[0])}{self._cluster_suffix(*key, consumed)}" for key in consumed}  # mirror names
+        receivers = {key: f"on_{topic_attribute(key[0])}{self._cluster_suffix(*key, produced)}" for key in produced}
+        for key, (model, codec, brokers) in sorted(consumed.items()):
+            self._mirror_consumed(key[0], model, codec, brokers, senders[key])
+        for key, (model, codec, brokers) in sorted(produced.items()):
+            self._mirror_produced(key[0], model, codec, brokers, receivers[key])
         self.create_mocks()
-        for topic, servers in produced:  # on_<topic>: the mirror consumer's mock, with awaitable assertions
-            name = f"on_{topic_attribute(topic)}{self._cluster_suffix(topic, servers, produced)}"
+        for name in receivers.values():  # on_<topic>: the mirror consumer's mock, with awaitable assertions
             setattr(self, name, getattr(self.awaited_mocks, name))
         for a in self.apps:
             for c in a.consumers:
-                servers = a.cluster_for(c).bootstrap_servers
-                self.mirrors[c.function] = getattr(self, f"to_{topic_attribute(c.topic)}{self._cluster_suffix(c.topic, servers, consumed)}")
+                self.mirrors[c.function] = getattr(self, senders[c.topic, a.cluster_for(c).bootstrap_servers])
             for p in a.producers:
-                servers = a.cluster_for(p).bootstrap_servers
                 for function in (p.function, p.decorated):
                     if function is not None:
-                        self.mirrors[function] = getattr(self, f"on_{topic_attribute(p.topic)}{self._cluster_suffix(p.topic, servers, produced)}")
+                        self.mirrors[function] = getattr(self, receivers[p.topic, a.cluster_for(p).bootstrap_servers])
 
     def _cluster_suffix(self, topic: str, servers: str, uses: Dict[Tuple[str, str], Any]) -> str:
         "The mirror name's suffix of `topic` on `servers`: none on the first app's cluster, or when the topic is on one cluster only"
@@ -129,29 +128,29 @@ class TesterMirrors(FastKafka):
             return ""
         return f"_on_{topic_attribute(servers)}"
 
-    def _mirror_name(self, prefix: str, topic: str, cluster_suffix: str = "") -> str:
-        "`<prefix><topic as an attribute><cluster_suffix>`, recorded; refused when another topic maps to the same attribute"
-        suffix = topic_attribute(topic) + cluster_suffix
+    def _mirror_name(self, prefix: str, topic: str, name: str) -> str:
+        "The mirror `name` (`<prefix><topic as an attribute>[_on_<cluster>]`), recorded; refused when another topic maps to the same attribute"
+        suffix = name[len(prefix):]
         for other in (self._mirror_topics.get(f"to_{suffix}", topic), self._mirror_topics.get(f"on_{suffix}", topic)):
             if other != topic:
                 raise ValueError(f"Topics {other!r} and {topic!r} both map to the Tester attribute suffix {suffix!r}; rename one of them")
         self._mirror_topics[prefix + suffix] = topic
         return prefix + suffix
 
-    def _mirror_consumed(self, topic: str, model: Type[BaseModel], codec: Codec, brokers: Optional[Dict[str, Any]] = None, cluster_suffix: str = "") -> None:
+    def _mirror_consumed(self, topic: str, model: Type[BaseModel], codec: Codec, brokers: Optional[Dict[str, Any]] = None, name: str = "") -> None:
         "`to_<topic>`: sends a model or KafkaEvent (or a list of them) to a topic the apps consume (on its cluster), encoded as they decode it"
         async def send(msg: Any) -> Any:
             return msg
-        send.__name__ = send.__qualname__ = self._mirror_name("to_", topic, cluster_suffix)
+        send.__name__ = send.__qualname__ = self._mirror_name("to_", topic, name or f"to_{topic_attribute(topic)}")
         message: Any = model  # a value: the signature below is made at run time, for help(tester.to_<topic>) and @produces
         send.__annotations__ = {"msg": Union[message, KafkaEvent[message], List[Union[message, KafkaEvent[message]]]], "return": message}
         setattr(self, send.__name__, self.produces(topic=topic, encoder=codec, brokers=brokers)(send))
 
-    def _mirror_produced(self, topic: str, model: Type[BaseModel], codec: Codec, brokers: Optional[Dict[str, Any]] = None, cluster_suffix: str = "") -> None:
+    def _mirror_produced(self, topic: str, model: Type[BaseModel], codec: Codec, brokers: Optional[Dict[str, Any]] = None, name: str = "") -> None:
         "`on_<topic>`: receives what the apps send to a topic (on its cluster), decoded as they encode it"
         async def receive(msg: Any) -> None:
             pass
-        receive.__name__ = receive.__qualname__ = self._mirror_name("on_", topic, cluster_suffix)
+        receive.__name__ = receive.__qualname__ = self._mirror_name("on_", topic, name or f"on_{topic_attribute(topic)}")
         receive.__annotations__ = {"msg": model}  # what @consumes decodes into
         self.consumes(topic=topic, decoder=codec, auto_offset_reset="latest", brokers=brokers)(receive)
 
