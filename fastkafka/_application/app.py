@@ -14,14 +14,16 @@ from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Coroutine, Dict, Optional, Sequence, Tuple, TypeVar, Union, cast
+from typing import Any, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple, TypeVar, Union, cast
 from unittest.mock import AsyncMock, MagicMock
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
 from typing_extensions import ParamSpec
 
 from .endpoints import (LOCALHOST, TOPIC_NAME, Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint, check_exactly_once,
-                                              check_kafka_kwargs, checked_brokers, cluster_of, message_type_of, return_type_of, topic_of)
+                                              check_consumer_control, check_kafka_kwargs, checked_brokers, cluster_of, message_type_of,
+                                              reading_of, return_type_of, topic_of)
 from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc, with_kafka_parameters
 from .lifecycle import AppLifecycle
 from .mocks import AwaitedMock, CallSignal, Throughput
@@ -30,6 +32,8 @@ from .._components.codecs import Codec, Decoder, Encoder, decoding_codec, encodi
 from .._components.middlewares import check_middlewares
 from .metrics import NoMetrics
 from .._consuming.dispatch import check_concurrency
+from .._consuming.keyed import MAX_UNCOMMITTED
+from .._consuming.loop import RebalanceHooks
 from .._components.producer import Sender
 
 # %% ../../nbs/internals/40_App.ipynb #1bbb62a2
@@ -191,6 +195,12 @@ class AppConsumes(AppBrokers):
         exactly_once: bool = False,  # commit what the handler produces and the consumed offsets in one Kafka transaction
         middlewares: Optional[Sequence[Any]] = None,  # middleware objects around each call of this handler, inside the app's
         brokers: Optional[Any] = None,  # its own clusters, by name, shaped like kafka_brokers; None: the app's
+        pattern: Optional[str] = None,  # read every topic whose whole name matches this regular expression, instead of `topic`
+        partitions: Optional[Sequence[int]] = None,  # read exactly these partitions of `topic`, with no group rebalancing
+        manual_ack: bool = False,  # a message is done when the handler's `Ack` parameter says so
+        max_uncommitted: int = MAX_UNCOMMITTED,  # how far a partition may read past its oldest message not done
+        on_assign: Optional[Callable[[List[TopicPartition]], Any]] = None,  # called with partitions given to this consumer
+        on_revoke: Optional[Callable[[List[TopicPartition]], Any]] = None,  # called with partitions taken away, once committed
         **kwargs: Any,
     ) -> Callable[[Handler], Handler]:
         """Decorator registering the function called with each message received on a topic.
@@ -206,13 +216,18 @@ class AppConsumes(AppBrokers):
         - `topic`: Kafka topic that the consumer will subscribe to and execute the decorated function when it receives a message from the topic, default: None. If the topic is not specified, topic name will be inferred from the decorated function name by stripping the defined prefix
         - `decoder`: Decoder to use to decode messages consumed from the topic, default: json. By default, pydantic validates the JSON bytes straight into the model; "avro" reads schemaless Avro written with the schema derived from the model (the `avro` extra: `pip install "fastkafka[avro]"`). It also accepts a custom decoder function `(raw_bytes, model_class) -> message`, or a `Codec` (both directions, so the Tester can send to the topic in its format)
         - `prefix`: Prefix stripped from the decorated function to define a topic name if the topic argument is not passed, default: "on_". If the decorated function name is not prefixed with the defined prefix and topic argument is not passed, then this method will throw ValueError
-        - `retries`: how many more times a failing handler is called, with exponential backoff, before its message is given up, default: 0. While a message is retried, its partition waits; the other partitions go on
+        - `retries`: how many more times a failing handler is called, with exponential backoff, before its message is given up, default: 0. While a message is retried, the messages after it with the same key wait, and the rest of its partition goes on (with ordering="partition", its partition waits); the commit never passes it
         - `retry_backoff`: seconds before the first retry, doubled after each (at most 30 s), default: 0.1
         - `dead_letter_topic`: where given-up messages (decoding failed, the handler failed every attempt, or what it produced could not be delivered) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
         - `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of partitions no other running batch has
-        - `ordering`: with `max_concurrency` > 1, which messages are handled one after another: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
+        - `ordering`: which messages are handled one after another when some are in flight at once, retried or sent back: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
         - `middlewares`: middleware objects whose `consume_scope` runs around each call of this handler (per message, or per batch), inside the app's middlewares; the first is the outermost, default: None
         - `brokers`: the clusters this consumer reads from, by name, shaped like `kafka_brokers` (each entry may carry its own `security_protocol`, `sasl_*` and `ssl_context`); the name the app runs with picks its entry, default: None (the app's `kafka_brokers`)
+        - `pattern`: a regular expression: the consumer reads every topic whose whole name matches it, and picks up a new one within `metadata_max_age_ms` (5 minutes by default), default: None (it reads `topic`)
+        - `partitions`: the partitions of `topic` to read, e.g. [0, 2]: assigned to this consumer, with no group rebalancing; with a `group_id` it commits there, without one it commits nothing, default: None (the group shares all partitions)
+        - `manual_ack`: the handler takes a parameter annotated `fastkafka.Ack` (after the message and its metadata, if it takes it), and a message counts as done when it calls `ack()`, from any task and in any order; `nack(delay)` delivers it again after `delay` seconds while the rest of its partition goes on (with ordering="key", only its key waits). Only the contiguous prefix of done messages of each partition is committed; a message without an answer when its partition is revoked, or when the app stops, is read again, default: False
+        - `max_uncommitted`: how many messages a partition may read past its oldest message not done (waiting for an `Ack`, a retry, or a slower handler call) before it is paused until half of them are done; it bounds memory, and what a crash makes read again, default: 100,000
+        - `on_assign`, `on_revoke`: functions (sync or async) called with a sorted list of `TopicPartition`s: `on_assign` before the first fetch of partitions given to this consumer, `on_revoke` after what is done of partitions taken away (or the consumer's, when the app stops) was committed, default: None
         - `exactly_once`: commit what the handler produces (through `@produces` functions) together with the consumed offsets, in one Kafka transaction per input partition every `auto_commit_interval_ms`: a `read_committed` reader of the outputs sees each exactly once, even when workers are killed. Needs a `group_id` and an async handler taking one message; reads with `isolation_level="read_committed"` unless told otherwise, default: False
 
         Delivery: with a `group_id` and `enable_auto_commit` (the default), an offset is committed only once its message was handled (or given up) *and* everything its handler produced was acknowledged by the broker: at least once. Inside the handler, calling a `@produces` function returns as soon as the message is handed to the producer, so sends are batched. Commits are made in the background every `auto_commit_interval_ms`, and on shutdown and when partitions are revoked; with `max_concurrency` > 1 only the contiguous prefix of done messages of each partition is committed.
@@ -232,16 +247,21 @@ class AppConsumes(AppBrokers):
             own_middlewares = check_middlewares(middlewares, f"@consumes() on {function.__name__}()")
             if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
                 raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
-            message_type, batch, with_metadata = message_type_of(function)
+            message_type, batch, with_metadata, with_ack = message_type_of(function)
             codec = decoding_codec(decoder, message_type)
             if exactly_once:
                 check_exactly_once(function, batch, max_concurrency, {**self._consumer_defaults, **kwargs})
-            consumed = topic_of(function, topic, prefix, "consumes")
+            reading = reading_of(function, topic, prefix, pattern, partitions)
+            check_consumer_control(function, reading, manual_ack, with_ack, batch, exactly_once, max_uncommitted, on_assign, on_revoke)
+            consumed = reading.name
             dead_letters: Optional[str] = None
             if dead_letter_topic is True:
                 dead_letters = f"{consumed}.dlq"
             elif isinstance(dead_letter_topic, str) and dead_letter_topic:
                 dead_letters = dead_letter_topic
+            if dead_letter_topic is True and reading.pattern is not None:
+                raise ValueError(f"@consumes() on {function.__name__}(): a pattern's consumer has no topic to name its dead-letter topic after; "
+                                 "pass dead_letter_topic=\"<name>\"")
             if dead_letters is not None and (not TOPIC_NAME.fullmatch(dead_letters) or dead_letters == consumed):
                 raise ValueError(f"@consumes() on {function.__name__}(): {dead_letters!r} cannot be its dead-letter topic")
             self._consumers.append(ConsumerEndpoint(
@@ -249,7 +269,8 @@ class AppConsumes(AppBrokers):
                 is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
                 codec=codec, retries=retries, retry_backoff=retry_backoff,
                 dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
-                exactly_once=exactly_once, middlewares=own_middlewares,
+                exactly_once=exactly_once, middlewares=own_middlewares, with_ack=with_ack, reading=reading,
+                max_uncommitted=max_uncommitted, hooks=RebalanceHooks(on_assign, on_revoke),
                 brokers=None if brokers is None else checked_brokers(brokers, f"@consumes() on {function.__name__}()")))
             return function
         return register

@@ -237,8 +237,10 @@ class AppStarting(AppStopping):
                                      max_concurrency=registered.max_concurrency, ordering=registered.ordering, batch=registered.batch,
                                      transactions=transactions,
                                      middlewares=ConsumerMiddlewares.of(self._middlewares_of(registered), config.get("group_id")),
-                                     on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000)
-        consumer.subscribe([registered.topic], listener=consumer_loop)
+                                     on_error=self._tell_error_listeners, max_records=config.get("max_poll_records") or 1000,
+                                     manual_ack=registered.with_ack, max_uncommitted=registered.max_uncommitted, hooks=registered.hooks,
+                                     assigned=registered.reading.partitions is not None)
+        registered.reading.start(consumer, consumer_loop)
         try:
             await consumer.start()
         except BaseException as e:
@@ -262,8 +264,8 @@ class AppStarting(AppStopping):
         for registered, _, _ in self._running:
             group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
             how = ("exactly once" if registered.exactly_once else "batches" if registered.batch
-                   else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None))
-            lines.append(f"  consumes {registered.topic!r} with {registered.name}() (group {group}, decoder {_codec_name(registered.decoder, registered.codec.name)}, "
+                   else "manual ack" if registered.with_ack else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None))
+            lines.append(f"  consumes {registered.reading.describe()} with {registered.name}() (group {group}, decoder {_codec_name(registered.decoder, registered.codec.name)}, "
                          f"max_concurrency {registered.max_concurrency}" + (f", {how}" if how else "") + ")" + self._elsewhere(registered))
         for producer in self._producers:
             lines.append(f"  produces {producer.topic!r} from {producer.name}() (encoder {_codec_name(producer.encoder, producer.codec.name)})"

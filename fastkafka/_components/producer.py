@@ -152,12 +152,13 @@ Output = Tuple[str, Optional[bytes], Optional[bytes], Optional[HeaderList]]  # (
 class Handling:
     """What a consumer sets while its handler runs: the record in hand, and where the deliveries its handler starts go
     (or, for an exactly-once consumer, the list its outputs are staged in until the handler succeeded)"""
-    __slots__ = ("record", "deliveries", "staging")
+    __slots__ = ("record", "deliveries", "staging", "ack")
 
     def __init__(self, deliveries: Deliveries, record: Any = None) -> None:
         self.deliveries: Deliveries = deliveries
         self.record: Any = record  # the consumed record whose handler runs (a `Batch` for a batch handler)
         self.staging: Optional[List[Output]] = None
+        self.ack: Any = None  # a manually acknowledged consumer: the `Ack` of the record in hand
 
 
 handling: ContextVar[Optional[Handling]] = ContextVar("fastkafka_handling", default=None)

@@ -14,7 +14,8 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 from aiokafka.structs import TopicPartition
 
 from .._components.producer import Handling, handling
-from .dispatch import Dispatch, check_concurrency, record_dispatcher
+from .dispatch import Dispatch, check_concurrency
+from .keyed import MAX_UNCOMMITTED, record_dispatcher
 from .error_policy import Settlement, Stage, Verdict
 from .record import Batch
 
@@ -173,9 +174,11 @@ class BatchDispatch(Dispatch):
             self.executor.shutdown(wait=False)
 
 # %% ../../nbs/internals/34_Batch_Dispatch.ipynb #a6d8b5b7
-def dispatcher(*args: Any, batch: bool = False, max_concurrency: int = 1, ordering: str = "key", **kwargs: Any) -> Dispatch:
-    "The dispatcher for a consumer; takes `Dispatch`'s arguments"
+def dispatcher(*args: Any, batch: bool = False, max_concurrency: int = 1, ordering: str = "key", manual_ack: bool = False,
+               max_uncommitted: int = MAX_UNCOMMITTED, **kwargs: Any) -> Dispatch:
+    "The dispatcher for a consumer; takes `Dispatch`'s arguments (a batch is done when its handler returns: no manual ack)"
     if batch:
         check_concurrency(max_concurrency, ordering, "dispatcher()")
         return BatchDispatch(*args, max_concurrency=max_concurrency, **kwargs)
-    return record_dispatcher(*args, max_concurrency=max_concurrency, ordering=ordering, **kwargs)
+    return record_dispatcher(*args, max_concurrency=max_concurrency, ordering=ordering, manual_ack=manual_ack,
+                             max_uncommitted=max_uncommitted, **kwargs)

@@ -194,6 +194,22 @@ class Failures:
         "The policy's first decision on a record that just failed (a dispatcher that retries in the background asks first)"
         return self.policy.decide(stage, error, 0 if is_transient(error) else 1, 1)
 
+    def decide_after(self, record: Any, stage: Stage, error: BaseException, attempts: int, tries: int) -> Decision:
+        """The policy's decision on `record` after its `tries`-th attempt failed (`attempts`: those that count against
+        `retries`); a first failure that will be retried is logged. For dispatchers that retry later, not in place"""
+        decision = self.policy.decide(stage, error, attempts, tries)
+        if tries == 1 and decision.verdict is Verdict.RETRY:
+            self.announce_retry(record, stage, error)
+        return decision
+
+    def announce_retry(self, record: Any, stage: Stage, error: BaseException) -> None:
+        "Log the first failure of a record that will be retried"
+        if is_transient(error):
+            logger.warning("%s: the message at topic %s, partition %d, offset %d met a transient failure (%s: %s); retrying until it succeeds",
+                           self.name, record.topic, record.partition, record.offset, type(error).__name__, error)
+        else:
+            self.log(stage, record, error, f"retrying (up to {self.policy.retries} more times)")
+
     def stop_retrying(self) -> None:
         "The consumer stops: retries end, and their records stay uncommitted"
         self.stopping = True
@@ -205,13 +221,9 @@ class Failures:
         `give_up(record, stage, error, attempts, verdict)` instead of `self.give_up` (a batch gives up record by record)"""
         attempts, tries = (0 if is_transient(error) else 1), 1
         if decision is None:
-            decision = self.policy.decide(stage, error, attempts, tries)
-        if decision.verdict is Verdict.RETRY:
-            if is_transient(error):
-                logger.warning("%s: the message at topic %s, partition %d, offset %d met a transient failure (%s: %s); retrying until it succeeds",
-                               self.name, record.topic, record.partition, record.offset, type(error).__name__, error)
-            else:
-                self.log(stage, record, error, f"retrying (up to {self.policy.retries} more times)")
+            decision = self.decide_after(record, stage, error, attempts, tries)
+        elif decision.verdict is Verdict.RETRY:
+            self.announce_retry(record, stage, error)
         while decision.verdict is Verdict.RETRY:
             if self.stopping or again is None:
                 return Settlement.READ_AGAIN

@@ -81,6 +81,7 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
         return tuple(server_of(name, broker) for name, broker in endpoint.brokers.items())
 
     uses = []  # (function, topic, model, action, keyed, codec, servers)
+    patterns = {consumer.function: consumer.reading.pattern for consumer in app.consumers if consumer.reading.pattern is not None}
     for consumer in app.consumers:
         uses.append((consumer.function, consumer.topic, consumer.message_type, "receive", False, consumer.codec, servers_of(consumer)))
     for producer in app.producers:
@@ -113,8 +114,15 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
     operations: Dict[str, Any] = {}
     for function, topic, model, action, keyed, codec, on in uses:
         name = message_name(model, keyed, codec)
+        pattern = patterns.get(function)
         channel_id = topic if on == app_servers else f"{topic}_on_{'_'.join(on)}"  # the same topic on other clusters is another channel
-        channel = channels.setdefault(channel_id, {"address": topic, "messages": {}})
+        if pattern is not None:  # no one address: AsyncAPI's null address is one "known only at run time"
+            channel_id = f"{function.__name__}_pattern" + ("" if on == app_servers else f"_on_{'_'.join(on)}")
+            channel = channels.setdefault(channel_id, {"address": None, "title": f"Topics matching {pattern}",
+                                                       "description": f"Every topic whose whole name matches the regular expression `{pattern}`",
+                                                       "messages": {}})
+        else:
+            channel = channels.setdefault(channel_id, {"address": topic, "messages": {}})
         if on:
             channel["servers"] = [{"$ref": f"#/servers/{server}"} for server in on]
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}

@@ -12,7 +12,8 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from aiokafka.errors import IllegalOperation, ProducerFenced
 from aiokafka.structs import TopicPartition
 
-from .in_memory_broker import InMemoryBroker, InMemoryConsumer, InMemoryProducer
+from .in_memory_broker import InMemoryBroker, InMemoryProducer
+from .in_memory_consumer import InMemoryConsumer
 
 # %% ../../nbs/internals/51_In_Memory_Transactions.ipynb #a0d82984
 class InMemoryTransactionalProducer(InMemoryProducer):

@@ -102,7 +102,8 @@ class TesterMirrors(FastKafka):
         produced: Dict[Tuple[str, str], Tuple[Type[BaseModel], Codec, Optional[Dict[str, Any]]]] = {}
         for a in self.apps:
             for c in a.consumers:
-                consumed.setdefault((c.topic, a.cluster_for(c).bootstrap_servers), (c.message_type, c.codec, c.brokers))
+                if c.reading.pattern is None:  # a pattern names no topic to mirror: a test declares its own @tester.produces
+                    consumed.setdefault((c.topic, a.cluster_for(c).bootstrap_servers), (c.message_type, c.codec, c.brokers))
             for p in a.producers:
                 produced.setdefault((p.topic, a.cluster_for(p).bootstrap_servers), (p.model, p.codec, p.brokers))
         senders = {key: f"to_{topic_attribute(key[0])}{self._cluster_suffix(*key, consumed)}" for key in consumed}  # mirror names
@@ -116,7 +117,8 @@ class TesterMirrors(FastKafka):
             setattr(self, name, getattr(self.awaited_mocks, name))
         for a in self.apps:
             for c in a.consumers:
-                self.mirrors[c.function] = getattr(self, senders[c.topic, a.cluster_for(c).bootstrap_servers])
+                if c.reading.pattern is None:
+                    self.mirrors[c.function] = getattr(self, senders[c.topic, a.cluster_for(c).bootstrap_servers])
             for p in a.producers:
                 for function in (p.function, p.decorated):
                     if function is not None:
