@@ -5,10 +5,12 @@ pydantic model; the app's handler and the hand-written loop both just count. Run
 process, so both see the same broker and machine; the medians and their ratio are printed, by wall time and by
 this process's CPU time (steadier: the broker's JVM shares the machine). Asserts nothing.
 
-    python benchmarks/consume_throughput.py [MESSAGES] [ROUNDS] [--group]
+    python benchmarks/consume_throughput.py [MESSAGES] [ROUNDS] [--group] [--retries]
 
 With --group both consume in a consumer group (a fresh one per run): the hand-written loop with aiokafka's plain
 auto-commit (which commits what was fetched), FastKafka with its at-least-once commits of what was processed.
+With --retries the app's consumer has `retries=3` (nothing fails): the dispatcher a consumer with retries gets, whose
+retries hold back only their key.
 """
 import asyncio
 import statistics
@@ -77,6 +79,9 @@ async def hand_written(bootstrap_servers: str, count: int, grouped: bool = False
     return count / (time.perf_counter() - started), count / (time.process_time() - cpu_started)
 
 
+RETRIES = {"retries": 3} if "--retries" in sys.argv[1:] else {}
+
+
 async def with_fastkafka(bootstrap_servers: str, count: int, grouped: bool = False) -> float:
     "(messages per wall second, per CPU second) of a FastKafka app whose consumer counts the decoded messages"
     host, port = bootstrap_servers.rsplit(":", 1)
@@ -85,7 +90,7 @@ async def with_fastkafka(bootstrap_servers: str, count: int, grouped: bool = Fal
     all_handled = asyncio.Event()
     handled = 0
 
-    @app.consumes(topic=TOPIC, auto_offset_reset="earliest", **group_settings(grouped))
+    @app.consumes(topic=TOPIC, auto_offset_reset="earliest", **group_settings(grouped), **RETRIES)
     async def on_benchmark(event: Event):
         nonlocal handled
         handled += 1
@@ -102,7 +107,8 @@ async def main(count: int, rounds: int, grouped: bool) -> None:
     async with ApacheKafkaBroker(topics={TOPIC: 4}) as bootstrap_servers:
         await produce(bootstrap_servers, count)
         print(f"{count:,} messages of {len(payload(count - 1))} bytes on a 4-partition topic; a warm-up, then {rounds} rounds alternating who goes first"
-              + ("; in consumer groups: aiokafka auto-commit vs FastKafka at-least-once commits" if grouped else "; no consumer group"))
+              + ("; in consumer groups: aiokafka auto-commit vs FastKafka at-least-once commits" if grouped else "; no consumer group")
+              + ("; FastKafka's consumer with retries=3" if RETRIES else ""))
         await hand_written(bootstrap_servers, count, grouped)  # a warm-up round, not counted
         await with_fastkafka(bootstrap_servers, count, grouped)
         baseline, ours = [], []

@@ -32,7 +32,7 @@ from .._components.codecs import Codec, Decoder, Encoder, decoding_codec, encodi
 from .._components.middlewares import check_middlewares
 from .metrics import NoMetrics
 from .._consuming.dispatch import check_concurrency
-from .._consuming.keyed import MAX_UNCOMMITTED
+from .._consuming.parking import MAX_UNCOMMITTED
 from .._consuming.loop import RebalanceHooks
 from .._components.producer import Sender
 

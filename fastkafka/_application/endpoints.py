@@ -23,7 +23,8 @@ from .kafka_parameters import CONNECTION_PARAMETERS
 from .._components.codecs import Codec, Decoder, Encoder
 from .._components.producer import Handling, KafkaEvent, Sender, handling
 from .._components.clients import ConsumerClient
-from .._consuming.keyed import MAX_UNCOMMITTED, Ack
+from .._consuming.keyed import Ack
+from .._consuming.parking import MAX_UNCOMMITTED
 from .._consuming.loop import RebalanceHooks
 from .._consuming.record import EventMetadata
 

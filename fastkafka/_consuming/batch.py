@@ -15,7 +15,8 @@ from aiokafka.structs import TopicPartition
 
 from .._components.producer import Handling, handling
 from .dispatch import Dispatch, check_concurrency
-from .keyed import MAX_UNCOMMITTED, record_dispatcher
+from .keyed import record_dispatcher
+from .parking import MAX_UNCOMMITTED
 from .error_policy import Settlement, Stage, Verdict
 from .record import Batch
 

@@ -18,6 +18,7 @@ from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries, Handling, handling
 from .error_policy import Decision, Failures, Settlement, Stage, Verdict
 from .offsets import Commits, OffsetTracker
+from .parking import MAX_UNCOMMITTED, Parking
 from .step import Failed, MiddlewareStep, RecordStep
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #43e6c4e2
@@ -162,47 +163,85 @@ class Dispatch:
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #cb823f18
 class SequentialDispatch(Dispatch):
-    "An async handler, one record at a time, on the loop"
+    "An async handler, one record at a time, on the loop; a retry is parked, holding back only its key (`Parking`)"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ordering: str = "key", max_uncommitted: int = MAX_UNCOMMITTED, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current: Handling = Handling(self.deliveries)  # the one handling context of all its records: no allocation per record
+        self.parking: Optional[Parking] = None if ordering == "partition" else Parking(
+            self.step if self.handler_is_async or type(self.step) is not RecordStep else self.step.in_executor,
+            self.failures, self.commits, self.consumer, self.deliveries, self,
+            ordering=ordering, max_uncommitted=max_uncommitted)
 
     def enter(self) -> None:
         "Called once in the consumer loop's task: the handler's sends go to this consumer from now on"
         handling.set(self.current)
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
-        "Run the records through the step one by one on the loop; a failed one meets the policy, which may hold its partition"
-        step, current, held = self.step, self.current, self.held
-        mark_done = self.offsets.mark_done  # per record: a commit may come in the middle of a long batch
-        inlined = type(step) is RecordStep  # the plain step, written out below: awaiting it per record cost ~10% of consume-only
-        decode, handle = step.decode, step.handle
+        "Each partition's records on the lean path; from a parked record on, through the parking, until nothing of it is parked"
+        parking, held = self.parking, self.held
         for tp, records in batches.items():
             if tp in held:
                 continue
-            for record in records:
-                if self.interrupted and self.leaves(tp):
-                    break
-                current.record = record
-                if inlined:  # RecordStep.__call__, inlined
-                    try:
-                        message = decode(record.value)
-                    except Exception as e:
-                        failed: Optional[Failed] = Failed(Stage.DECODING, e)
-                    else:
-                        try:
-                            await handle(message)
-                            failed = None
-                        except Exception as e:
-                            failed = Failed(Stage.HANDLER, e)
+            while records:
+                if parking is not None and tp in parking.parked:
+                    records = await parking.dispatch(tp, records, self.current)
                 else:
-                    failed = await step(record)
-                if failed is not None and await self.settle_or_hold(tp, record, failed) is not Settlement.DONE:
+                    records = await self.in_order(tp, records)
+
+    async def in_order(self, tp: TopicPartition, records: List[Any]) -> List[Any]:
+        """Run the records through the step one by one on the loop; a failed one meets the policy. Returns the records
+        after one that was parked (none otherwise)"""
+        step, current = self.step, self.current
+        mark_done = self.offsets.mark_done  # per record: a commit may come in the middle of a long batch
+        inlined = type(step) is RecordStep  # the plain step, written out below: awaiting it per record cost ~10% of consume-only
+        decode, handle = step.decode, step.handle
+        for record in records:
+            if self.interrupted and self.leaves(tp):
+                break
+            current.record = record
+            if inlined:  # RecordStep.__call__, inlined
+                try:
+                    message = decode(record.value)
+                except Exception as e:
+                    failed: Optional[Failed] = Failed(Stage.DECODING, e)
+                else:
+                    try:
+                        await handle(message)
+                        failed = None
+                    except Exception as e:
+                        failed = Failed(Stage.HANDLER, e)
+            else:
+                failed = await step(record)
+            if failed is not None:
+                settled = await self.settle_or_hold(tp, record, failed)
+                if settled is Settlement.PARKED:
+                    return [later for later in records if later.offset > record.offset]
+                if settled is not Settlement.DONE:
                     break
-                if self.interrupted and tp in self.revoked:
-                    break  # taken away while its handler ran: not ours to commit
-                mark_done(tp, record.offset + 1)
+            if self.interrupted and tp in self.revoked:
+                break  # taken away while its handler ran: not ours to commit
+            mark_done(tp, record.offset + 1)
+        return []
+
+    async def settle_or_hold(self, tp: TopicPartition, record: Any, failed: Failed) -> Settlement:
+        "The policy for a record that failed on the lean path: parked when it is to be retried, unless ordering is per partition (held)"
+        if self.parking is not None:
+            return await self.parking.settle(tp, record, failed)
+        return await super().settle_or_hold(tp, record, failed)
+
+    def forget(self, partitions: Iterable[TopicPartition]) -> None:
+        "As `Dispatch.forget`, and the partitions' parked records are dropped too"
+        partitions = list(partitions)
+        super().forget(partitions)
+        if self.parking is not None:
+            self.parking.forget(partitions)
+
+    async def stop(self, timeout: float) -> None:
+        "As `Dispatch.stop`; parked records stay not done"
+        if self.parking is not None:
+            await self.parking.stop(timeout)
+        await super().stop(timeout)
 
 
 # %% ../../nbs/internals/33_Dispatch.ipynb #c0b62fd2
@@ -219,9 +258,6 @@ class SequentialSyncDispatch(SequentialDispatch):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_thread = asyncify(self._run_in_thread)
-
-    def enter(self) -> None:
-        "Nothing here: the worker thread sets the handling context itself"
 
     def _run_in_thread(self, batches: Dict[TopicPartition, List[Any]]) -> List[_ThreadOutcome]:
         "Runs in a worker thread; writes nothing the loop owns: what it did comes back as one outcome per partition"
@@ -246,9 +282,17 @@ class SequentialSyncDispatch(SequentialDispatch):
         return outcomes
 
     async def dispatch(self, batches: Dict[TopicPartition, List[Any]]) -> None:
-        "Handle the batch in a worker thread; back on the loop, mark what it did, apply the policy to each failed record, then go on after it"
+        """Handle the batch in a worker thread; back on the loop, mark what it did, apply the policy to each failed record,
+        then go on after it. A partition with a parked record goes through the parking, on the loop (a thread hop per record)"""
+        parking = self.parking
         while batches:
             rest: Dict[TopicPartition, List[Any]] = {}
+            if parking is not None and parking.parked:
+                for tp in [tp for tp in batches if tp in parking.parked]:
+                    left = await parking.dispatch(tp, batches[tp], self.current)
+                    if left:
+                        rest[tp] = left  # nothing of it is parked any more: the next hop takes them
+                batches = {tp: records for tp, records in batches.items() if tp not in rest and tp not in parking.parked}
             for tp, next_offset, failure in await self._in_thread(batches):
                 if self.interrupted and tp in self.revoked:
                     continue  # taken away while the thread ran: not ours to commit
@@ -257,8 +301,10 @@ class SequentialSyncDispatch(SequentialDispatch):
                 if failure is None:
                     continue
                 record, failed = failure
-                if await self.settle_or_hold(tp, record, failed) is Settlement.DONE:
+                settled = await self.settle_or_hold(tp, record, failed)
+                if settled is Settlement.DONE:
                     self.offsets.mark_done(tp, record.offset + 1)
+                if settled is Settlement.DONE or settled is Settlement.PARKED:
                     later = [r for r in batches[tp] if r.offset > record.offset]
                     if later:
                         rest[tp] = later  # the rest of this partition's batch, after the failed record

@@ -51,6 +51,7 @@ class Settlement(Enum):
     DONE = "done"  # handled in the end, skipped or dead-lettered: it counts as done
     READ_AGAIN = "read again"  # not done: its partition reads it again (the consumer stops, or dead-lettering failed)
     HELD = "held"  # retried in the background while its partition waits (a dispatcher's `settle_or_hold` says so)
+    PARKED = "parked"  # retried later while the rest of its partition goes on, only its key waiting (`Parking` says so)
 
 
 class Decision(NamedTuple):

@@ -21,7 +21,7 @@ from .._components.middlewares import ConsumerMiddlewares
 from .._components.producer import Deliveries
 from .batch import dispatcher
 from .dispatch import Dispatch
-from .keyed import MAX_UNCOMMITTED
+from .parking import MAX_UNCOMMITTED
 from .error_policy import ErrorPolicy, Failures, Settlement, Stage
 from .offsets import Commits, NoCommits
 from .transactions import PartitionProducers, TransactionalCommits, TransactionalDispatch
