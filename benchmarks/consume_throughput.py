@@ -5,12 +5,13 @@ pydantic model; the app's handler and the hand-written loop both just count. Run
 process, so both see the same broker and machine; the medians and their ratio are printed, by wall time and by
 this process's CPU time (steadier: the broker's JVM shares the machine). Asserts nothing.
 
-    python benchmarks/consume_throughput.py [MESSAGES] [ROUNDS] [--group] [--retries]
+    python benchmarks/consume_throughput.py [MESSAGES] [ROUNDS] [--group] [--retries] [--concurrent]
 
 With --group both consume in a consumer group (a fresh one per run): the hand-written loop with aiokafka's plain
 auto-commit (which commits what was fetched), FastKafka with its at-least-once commits of what was processed.
 With --retries the app's consumer has `retries=3` (nothing fails): the dispatcher a consumer with retries gets, whose
-retries hold back only their key.
+retries hold back only their key. With --concurrent it has `max_concurrency=8` (the concurrent dispatcher: a queue,
+eight workers, each key in order).
 """
 import asyncio
 import statistics
@@ -79,7 +80,7 @@ async def hand_written(bootstrap_servers: str, count: int, grouped: bool = False
     return count / (time.perf_counter() - started), count / (time.process_time() - cpu_started)
 
 
-RETRIES = {"retries": 3} if "--retries" in sys.argv[1:] else {}
+RETRIES = {**({"retries": 3} if "--retries" in sys.argv[1:] else {}), **({"max_concurrency": 8} if "--concurrent" in sys.argv[1:] else {})}
 
 
 async def with_fastkafka(bootstrap_servers: str, count: int, grouped: bool = False) -> float:
@@ -108,7 +109,7 @@ async def main(count: int, rounds: int, grouped: bool) -> None:
         await produce(bootstrap_servers, count)
         print(f"{count:,} messages of {len(payload(count - 1))} bytes on a 4-partition topic; a warm-up, then {rounds} rounds alternating who goes first"
               + ("; in consumer groups: aiokafka auto-commit vs FastKafka at-least-once commits" if grouped else "; no consumer group")
-              + ("; FastKafka's consumer with retries=3" if RETRIES else ""))
+              + (f"; FastKafka's consumer with {RETRIES}" if RETRIES else ""))
         await hand_written(bootstrap_servers, count, grouped)  # a warm-up round, not counted
         await with_fastkafka(bootstrap_servers, count, grouped)
         baseline, ours = [], []

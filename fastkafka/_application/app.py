@@ -21,8 +21,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from typing_extensions import ParamSpec
 
-from .endpoints import (LOCALHOST, TOPIC_NAME, Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint, check_exactly_once,
-                                              check_consumer_control, check_kafka_kwargs, checked_brokers, cluster_of, message_type_of,
+from .endpoints import (LOCALHOST, Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint, check_exactly_once,
+                                              check_consumer_control, check_kafka_kwargs, dead_letter_topic_of, checked_brokers, cluster_of, message_type_of,
                                               reading_of, return_type_of, topic_of)
 from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc, with_kafka_parameters
 from .lifecycle import AppLifecycle
@@ -254,16 +254,7 @@ class AppConsumes(AppBrokers):
             reading = reading_of(function, topic, prefix, pattern, partitions)
             check_consumer_control(function, reading, manual_ack, with_ack, batch, exactly_once, max_uncommitted, on_assign, on_revoke)
             consumed = reading.name
-            dead_letters: Optional[str] = None
-            if dead_letter_topic is True:
-                dead_letters = f"{consumed}.dlq"
-            elif isinstance(dead_letter_topic, str) and dead_letter_topic:
-                dead_letters = dead_letter_topic
-            if dead_letter_topic is True and reading.pattern is not None:
-                raise ValueError(f"@consumes() on {function.__name__}(): a pattern's consumer has no topic to name its dead-letter topic after; "
-                                 "pass dead_letter_topic=\"<name>\"")
-            if dead_letters is not None and (not TOPIC_NAME.fullmatch(dead_letters) or dead_letters == consumed):
-                raise ValueError(f"@consumes() on {function.__name__}(): {dead_letters!r} cannot be its dead-letter topic")
+            dead_letters = dead_letter_topic_of(function, dead_letter_topic, reading)
             self._consumers.append(ConsumerEndpoint(
                 function=function, topic=consumed, kafka_kwargs=dict(kwargs),
                 is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,

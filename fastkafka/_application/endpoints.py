@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TOPIC_NAME', 'BROKER_FIELDS', 'LOCALHOST', 'topic_of', 'check_kafka_kwargs', 'HandlerParameters', 'message_type_of',
            'return_type_of', 'Reading', 'reading_of', 'Endpoint', 'ConsumerEndpoint', 'check_exactly_once',
-           'check_consumer_control', 'given_metadata', 'given_ack', 'ProducerEndpoint', 'checked_brokers', 'Cluster',
-           'cluster_of']
+           'dead_letter_topic_of', 'check_consumer_control', 'given_metadata', 'given_ack', 'ProducerEndpoint',
+           'checked_brokers', 'Cluster', 'cluster_of']
 
 # %% ../../nbs/internals/38_Endpoints.ipynb #de66fa21
 import inspect
@@ -256,6 +256,17 @@ def check_exactly_once(function: Callable, batch: bool, max_concurrency: int, co
         raise ValueError(f"{where}: exactly once handles one message at a time; remove max_concurrency and take one message, not a list")
     if config.get("enable_auto_commit") is False:
         raise ValueError(f"{where}: exactly once commits offsets (in transactions); remove enable_auto_commit=False")
+
+
+def dead_letter_topic_of(function: Callable, dead_letter_topic: Any, reading: Reading) -> Optional[str]:
+    "Where `@consumes(dead_letter_topic=...)` on `function` sends what it gives up (None: nowhere); ValueError with the fix"
+    where = f"@consumes() on {function.__name__}()"
+    if dead_letter_topic is True and reading.pattern is not None:
+        raise ValueError(f"{where}: a pattern's consumer has no topic to name its dead-letter topic after; pass dead_letter_topic=\"<name>\"")
+    topic = f"{reading.name}.dlq" if dead_letter_topic is True else dead_letter_topic if isinstance(dead_letter_topic, str) and dead_letter_topic else None
+    if topic is not None and (not TOPIC_NAME.fullmatch(topic) or topic == reading.name):
+        raise ValueError(f"{where}: {topic!r} cannot be its dead-letter topic")
+    return topic
 
 
 def check_consumer_control(function: Callable, reading: Reading, manual_ack: Any, with_ack: bool, batch: bool, exactly_once: bool,
