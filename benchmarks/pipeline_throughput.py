@@ -18,8 +18,8 @@ handler (`await to_x(...)` against `send_and_wait`: both wait for each acknowled
 
     python benchmarks/pipeline_throughput.py [MESSAGES] [ROUNDS] [--no-consume-only] [--no-produce-only] [--metrics] [--no-idempotence | --acks-1]
 
-With --metrics the FastKafka app is measured with Prometheus metrics (`app.metrics = PrometheusMetrics()`): the cost of
-timing each handler call and counting each send.
+With --metrics the pipeline is also run by FastKafka with Prometheus metrics (`app.metrics = PrometheusMetrics()`)
+against FastKafka without, alternating: the ratio is what the metrics cost.
 """
 import asyncio
 import statistics
@@ -149,12 +149,12 @@ async def hand_written(bootstrap_servers: str, count: int) -> Rate:
         return rates(count, started, cpu_started)
 
 
-async def with_fastkafka(bootstrap_servers: str, count: int) -> Rate:
+async def with_fastkafka(bootstrap_servers: str, count: int, metrics: bool = False) -> Rate:
     "A FastKafka app: an @consumes handler awaiting an @produces function that returns KafkaEvent(Enriched, key)"
     host, port = bootstrap_servers.rsplit(":", 1)
     app = FastKafka(kafka_brokers={"local": {"url": host, "port": int(port)}}, middlewares=MIDDLEWARES, **PRODUCER_SETTINGS)
     app.set_kafka_broker("local")
-    if WITH_METRICS:
+    if metrics:
         app.metrics = PrometheusMetrics()
 
     @app.consumes(topic=IN_TOPIC, group_id=fresh_group(), auto_offset_reset="earliest", auto_commit_interval_ms=1000)
@@ -249,6 +249,13 @@ async def main(count: int, rounds: int, consume_only: bool, produce_only: bool) 
         lines = [f"pipeline by {what} time: hand-written aiokafka (send, flush + commit every 1 s) {b:,.0f} msg/s, "
                  f"FastKafka @consumes -> @produces {o:,.0f} msg/s, ratio FastKafka / hand-written {r:.3f}"
                  for what, b, o, r in medians(*pipeline)]
+
+        if WITH_METRICS:
+            sizes = iter([warm_up, warm_up] + [count] * 2 * rounds)
+            results = await compare("metrics off vs on", lambda: with_fastkafka(bootstrap_servers, next(sizes)),
+                                    lambda: with_fastkafka(bootstrap_servers, next(sizes), metrics=True), rounds)
+            lines += [f"metrics by {what} time: FastKafka pipeline without metrics {b:,.0f} msg/s, with {o:,.0f} msg/s, ratio on / off {r:.3f} (target >= 0.95)"
+                      for what, b, o, r in medians(*results)]
 
         if consume_only:
             consumed = min(CONSUME_ONLY, count)

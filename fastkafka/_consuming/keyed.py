@@ -46,9 +46,11 @@ class Entry:
     __slots__ = ("record", "tp", "progress", "attempts", "tries")
 
     def __init__(self, record: Any, tp: TopicPartition, progress: PartitionProgress) -> None:
-        self.record, self.tp, self.progress = record, tp, progress
-        self.attempts = 0  # failures that count against `retries`
-        self.tries = 0  # failed attempts of any kind
+        self.record: Any = record
+        self.tp: TopicPartition = tp
+        self.progress: PartitionProgress = progress
+        self.attempts: int = 0  # failures that count against `retries`
+        self.tries: int = 0  # failed attempts of any kind
 
 # %% ../../nbs/internals/33_Dispatch_Keyed.ipynb #f56c3336
 class Answers(Protocol):
@@ -59,14 +61,15 @@ class Answers(Protocol):
 class Ack:
     """A `manual_ack=True` handler's say over the message in hand: `ack()` counts it done, `nack(delay)` delivers it
     again after `delay` seconds. Either may come after the handler returned, from another task or thread"""
-    __slots__ = ("_dispatch", "_entry", "answer", "delay", "returned", "void")
+    __slots__ = ("_dispatch", "_entry", "answer", "delay", "_returned", "_void")
 
     def __init__(self, dispatch: Answers, entry: Entry) -> None:
-        self._dispatch, self._entry = dispatch, entry
-        self.answer: Optional[Answer] = None
-        self.delay: float = 0.0
-        self.returned = False  # the handler returned: an answer is carried out as it comes
-        self.void = False  # carried out, or the handler raised: nothing more is done with this one
+        self._dispatch: Answers = dispatch
+        self._entry: Entry = entry
+        self.answer: Optional[Answer] = None  # what the handler said, once it did
+        self.delay: float = 0.0  # seconds before the message is delivered again, after nack(delay)
+        self._returned: bool = False  # the handler returned: an answer is carried out as it comes
+        self._void: bool = False  # carried out, or the handler raised: nothing more is done with this one
 
     def ack(self) -> None:
         "The message is done: its offset is committed once every earlier message of its partition is done too"
@@ -189,7 +192,7 @@ class ConcurrentDispatch(Dispatch):
                     outcome = Outcome.DONE if ack is None else self._returned(ack, entry)
                 else:
                     if ack is not None:
-                        ack.returned = ack.void = True  # the policy decides, whatever it said
+                        ack._returned = ack._void = True  # the policy decides, whatever it said
                     outcome = await self._failed(entry, failed)
             finally:
                 self.busy -= 1
@@ -268,10 +271,10 @@ class ConcurrentDispatch(Dispatch):
 
     def _returned(self, ack: Ack, entry: Entry) -> Outcome:
         "A manually acknowledged handler returned: what it answered so far decides"
-        ack.returned = True
+        ack._returned = True
         if ack.answer is None:
             return Outcome.WAITING
-        ack.void = True
+        ack._void = True
         if ack.answer is Answer.ACK:
             return Outcome.DONE
         self._park(entry, ack.delay, holds_key=True)
@@ -288,9 +291,9 @@ class ConcurrentDispatch(Dispatch):
 
     def _carry_out(self, ack: Ack) -> None:
         entry = ack._entry
-        if not ack.returned or ack.void:
+        if not ack._returned or ack._void:
             return  # the worker carries it out when the handler returns (or the policy took over)
-        ack.void = True
+        ack._void = True
         if self.progress.get(entry.tp) is not entry.progress:
             return  # its partition was taken away or read again: its next owner reads it again
         if ack.answer is Answer.ACK:

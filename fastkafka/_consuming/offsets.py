@@ -80,6 +80,10 @@ class OffsetTracker:
 
 
 # %% ../../nbs/internals/31_Offsets.ipynb #8ce7a1d4
+async def _nothing_kept() -> None:
+    pass
+
+
 class Commits:
     "At least once: commits, per partition, the offset after the last done record (handled, its output acknowledged)"
 
@@ -106,6 +110,7 @@ class Commits:
         self.lock: asyncio.Lock = asyncio.Lock()  # held by a commit (and by exactly once's commits, to add a record's outputs and offset together)
         self._timer: Optional["asyncio.Task[None]"] = None
         self._early: Optional["asyncio.Task[None]"] = None
+        self.flush: Callable[[], Awaitable[None]] = _nothing_kept  # sends outputs kept for batches (the dispatcher's `flush`)
 
     def prune(self) -> None:
         """Drop the deliveries already acknowledged, keeping failed ones for the next commit. Called once per batch:
@@ -139,6 +144,7 @@ class Commits:
         "Settle the pending deliveries, then commit what is done (of `partitions`, default all)"
         async with self.lock:
             handled = self.offsets.snapshot(partitions)
+            await self.flush()  # after the snapshot: every record it may commit has its outputs in this flush, and their deliveries
             pending, self.failed = self.failed + self.deliveries.take(), []
             if pending:
                 await self._settle(pending)

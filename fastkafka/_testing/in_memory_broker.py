@@ -60,7 +60,7 @@ class InMemoryBroker(TestBroker["InMemoryBroker"]):
         self._initial_topics = dict(topics)
         self._topics: Dict[str, List[List[ConsumerRecord]]] = {}
         self._round_robin: Dict[str, itertools.count] = {}
-        self.topics_created = 0  # read-only; never reset: a pattern consumer compares it with the count it last matched against
+        self.topics_created: int = 0  # read-only; never reset: a pattern consumer compares it with the count it last matched against
         self._groups: Dict[str, _Group] = {}
         self._transactional: Dict[str, "InMemoryProducer"] = {}  # transactional id -> its newest producer (the others are fenced)
         self._waiters: Set[asyncio.Future] = set()
@@ -162,13 +162,13 @@ class InMemoryBroker(TestBroker["InMemoryBroker"]):
         return dict(group.committed) if group is not None else {}
 
     # -- for consumers: waiting for records, consumer groups -------------------------------------------------------
-    def waiter(self) -> asyncio.Future:
+    def waiter(self) -> "asyncio.Future[None]":
         "A future the next append (or `stop`) resolves; give it back to `discard_waiter` when done waiting"
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         return waiter
 
-    def discard_waiter(self, waiter: asyncio.Future) -> None:
+    def discard_waiter(self, waiter: "asyncio.Future[None]") -> None:
         self._waiters.discard(waiter)
 
     def _wake(self) -> None:
