@@ -20,7 +20,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from pydantic import BaseModel
 
 from .aiokafka_adapter import adapt_producer
-from .batching import Outputs, send_in_batches
+from .batching import Outputs, PartialFailure, delivery_error, send_in_batches
 from .codecs import Encoder
 from .middlewares import KafkaMessage, Scope, chain
 
@@ -134,8 +134,9 @@ class Deliveries:
         for delivery in futures:
             if not delivery.done():
                 break
-            if delivery.cancelled() or delivery.exception() is not None:
-                failed.append((delivery, self.records[settled]))
+            if delivery.cancelled() or delivery.exception() is not None or delivery.result().__class__ is PartialFailure:
+                if delivery_error(delivery, self.records[settled]) is not None:
+                    failed.append((delivery, self.records[settled]))
             settled += 1
         if settled:
             del futures[:settled]

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
 from .._components.clients import ConsumerClient
+from .._components.batching import delivery_error
 from .._components.producer import Deliveries
 from .error_policy import Settlement
 from .record import starts_of
@@ -161,7 +162,7 @@ class Commits:
         for delivery, record in pending:
             if not delivery.done():
                 await asyncio.wait((delivery,))
-            error = delivery.exception() if not delivery.cancelled() else asyncio.CancelledError("the send was cancelled")
+            error = delivery_error(delivery, record)  # a batch's delivery may fail some of its records only
             if error is not None:
                 failed.setdefault((record.topic, record.partition, record.offset), (record, error))
         again: List[Tuple[Any, BaseException]] = []
