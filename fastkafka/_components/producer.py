@@ -9,6 +9,7 @@ __all__ = ['logger', 'BaseSubmodel', 'Headers', 'HeaderList', 'Output', 'handlin
 # %% ../../nbs/internals/20_Producer.ipynb #2889a786
 import asyncio
 import logging
+import random
 import threading
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from aiokafka.partitioner import DefaultPartitioner
 from pydantic import BaseModel
 
 from .aiokafka_adapter import adapt_producer
-from .batching import Outputs, PartialFailure, delivery_error, send_in_batches
 from .codecs import Encoder
 from .middlewares import KafkaMessage, Scope, chain
 
@@ -134,9 +134,8 @@ class Deliveries:
         for delivery in futures:
             if not delivery.done():
                 break
-            if delivery.cancelled() or delivery.exception() is not None or delivery.result().__class__ is PartialFailure:
-                if delivery_error(delivery, self.records[settled]) is not None:
-                    failed.append((delivery, self.records[settled]))
+            if delivery.cancelled() or delivery.exception() is not None:
+                failed.append((delivery, self.records[settled]))
             settled += 1
         if settled:
             del futures[:settled]
@@ -153,14 +152,13 @@ Output = Tuple[str, Optional[bytes], Optional[bytes], Optional[HeaderList]]  # (
 class Handling:
     """What a consumer sets while its handler runs: the record in hand, and where the deliveries its handler starts go
     (or, for an exactly-once consumer, the list its outputs are staged in until the handler succeeded)"""
-    __slots__ = ("record", "deliveries", "staging", "ack", "outputs")
+    __slots__ = ("record", "deliveries", "staging", "ack")
 
     def __init__(self, deliveries: Deliveries, record: Any = None) -> None:
         self.deliveries: Deliveries = deliveries
         self.record: Any = record  # the consumed record whose handler runs (a `Batch` for a batch handler)
         self.staging: Optional[List[Output]] = None
         self.ack: Any = None  # a manually acknowledged consumer: the `Ack` of the record in hand
-        self.outputs: Optional[Outputs] = None  # a consumer that sends its outputs in batches at the end of each fetch
 
 
 handling: ContextVar[Optional[Handling]] = ContextVar("fastkafka_handling", default=None)
@@ -279,29 +277,50 @@ class Sender:
                     current.deliveries.add(delivery, current.record)
             return
         # One message: the per-message path, so the usual shapes are checked here rather than through `_unpack`
-        headers: Optional[HeaderList] = None
         if isinstance(value, KafkaEvent) and value.headers is None:
             message, key = value.message, value.key
             if not (isinstance(message, self.model) and (key is None or isinstance(key, bytes))):
                 raise self._refuse(value)
+            delivery = await producer.send(self.topic, self.encode(message), key=key)
         elif isinstance(value, self.model):
-            message, key = value, None
+            delivery = await producer.send(self.topic, self.encode(value))
         else:
             message, key, headers = self._unpack(value)  # headers, or a refusal
+            delivery = await producer.send(self.topic, self.encode(message), key=key, headers=headers)
         if current is None:
-            await (await producer.send(self.topic, self.encode(message), key=key, headers=headers))
-        elif current.outputs is not None:  # sent with the others of this fetch, in batches
-            current.outputs.add(self, self.encode(message), key, headers, current.record)
+            await delivery
         else:
-            current.deliveries.add(await producer.send(self.topic, self.encode(message), key=key, headers=headers), current.record)
+            current.deliveries.add(delivery, current.record)
 
     async def _send_batches(self, producer: ProducerClient, values: List[Any]) -> List["asyncio.Future[Any]"]:
         "Send `values` in per-partition batches with `producer`; returns the batches' delivery futures"
-        encode, encoded = self.encode, []
+        topic, encode, partitioner = self.topic, self.encode, self.partitioner
+        partitions = sorted(await producer.partitions_for(topic))
+        open_batches: Dict[int, Any] = {}  # partition -> BatchBuilder being filled
+        deliveries: List["asyncio.Future[Any]"] = []
+        sticky = random.choice(partitions)
         for value in values:
             message, key, headers = self._unpack(value)
-            encoded.append((encode(message), key, headers or ()))
-        return [delivery for delivery, _ in await send_in_batches(producer, self.topic, self.partitioner, encoded)]
+            partition = sticky if key is None else partitioner(key, partitions, partitions)
+            encoded = encode(message)
+            while True:
+                batch = open_batches.get(partition)
+                fresh = batch is None
+                if batch is None:
+                    batch = open_batches[partition] = producer.create_batch()
+                if batch.append(timestamp=None, key=key, value=encoded, headers=headers or _NO_HEADERS) is not None:
+                    break
+                del open_batches[partition]
+                if fresh:  # too large for a batch of its own: `send` says so, as it would for a single message
+                    deliveries.append(await producer.send(topic, encoded, key=key, partition=partition, headers=headers))
+                    break
+                deliveries.append(await producer.send_batch(batch, topic, partition=partition))  # full: off it goes
+                if key is None:
+                    sticky = partition = random.choice(partitions)
+        for partition, batch in open_batches.items():
+            if batch.record_count():
+                deliveries.append(await producer.send_batch(batch, topic, partition=partition))
+        return deliveries
 
     def _stage(self, value: Any, staging: List[Output]) -> None:
         "Encode `value` (or each of a list) into `staging` as (topic, value, key, headers): an exactly-once consumer sends them in its transaction"

@@ -15,7 +15,6 @@ from asyncer import asyncify
 
 from .._components.clients import ConsumerClient
 from .._components.middlewares import ConsumerMiddlewares
-from .._components.batching import Outputs
 from .._components.producer import Deliveries, Handling, handling
 from .error_policy import Decision, Failures, Settlement, Stage, Verdict
 from .offsets import Commits, OffsetTracker
@@ -151,9 +150,6 @@ class Dispatch:
     async def wait_for_room(self) -> None:
         "Return when the loop may fetch again (backpressure)"
 
-    async def flush(self) -> None:
-        "Send what the handlers produced and the dispatcher kept (`SequentialDispatch` keeps its outputs for batches)"
-
     async def stop(self, timeout: float) -> None:
         "Let what is in flight finish (cancelled after `timeout` s); stop retries still backing off"
         self.stop_soon()
@@ -172,7 +168,6 @@ class SequentialDispatch(Dispatch):
     def __init__(self, *args: Any, ordering: str = "key", max_uncommitted: int = MAX_UNCOMMITTED, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current: Handling = Handling(self.deliveries)  # the one handling context of all its records: no allocation per record
-        self.current.outputs = Outputs(self.deliveries)  # what its handlers produce goes in per-partition batches, after each fetch
         self.parking: Optional[Parking] = None if ordering == "partition" else Parking(
             self.step if self.handler_is_async or type(self.step) is not RecordStep else self.step.in_executor,
             self.failures, self.commits, self.consumer, self.deliveries, self,
@@ -235,11 +230,6 @@ class SequentialDispatch(Dispatch):
             return await self.parking.settle(tp, record, failed)
         return await super().settle_or_hold(tp, record, failed)
 
-    async def flush(self) -> None:
-        "Send the outputs kept since the last flush, in per-partition batches"
-        if self.current.outputs is not None:
-            await self.current.outputs.flush()
-
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
         "As `Dispatch.forget`, and the partitions' parked records are dropped too"
         partitions = list(partitions)
@@ -268,7 +258,6 @@ class SequentialSyncDispatch(SequentialDispatch):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_thread = asyncify(self._run_in_thread)
-        self.current.outputs = None  # its handlers send from worker threads, each message on its own
 
     def _run_in_thread(self, batches: Dict[TopicPartition, List[Any]]) -> List[_ThreadOutcome]:
         "Runs in a worker thread; writes nothing the loop owns: what it did comes back as one outcome per partition"

@@ -94,7 +94,6 @@ class ConsumerLoop(ConsumerRebalanceListener):
             self.dispatch = dispatcher(consumer, decode, handle, handler_is_async=handler_is_async, name=name, commits=self.commits,
                                        failures=self.failures, deliveries=self.deliveries, max_concurrency=max_concurrency, ordering=ordering, batch=batch,
                                        middlewares=middlewares, manual_ack=manual_ack, max_uncommitted=max_uncommitted)
-            self.commits.flush = self.dispatch.flush  # a commit first sends what the handlers produced and the dispatcher kept
         self.consumed: int = 0  # records fetched, counted per batch (for the metrics)
         self._task: Optional["asyncio.Task[None]"] = None
         self._stopping = False
@@ -170,7 +169,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         if not task.cancelled() and task.exception() is not None:
             logger.error("%s: the consumer loop failed: %r", self.name, task.exception())
         await self.dispatch.stop(max(0.0, deadline - clock.time()))
-        await self.commits.close(max(0.1, deadline - clock.time()))  # flushes what the handlers produced first
+        await self.commits.close(max(0.1, deadline - clock.time()))
         self.failures.summarize()
         await self._revoke_hook(self.owned)  # the consumer's partitions end here (aiokafka tells no listener when it stops)
 
@@ -198,7 +197,6 @@ class ConsumerLoop(ConsumerRebalanceListener):
                 if batches:
                     self.consumed += sum(map(len, batches.values()))
                     await dispatch.dispatch(batches)
-                    await dispatch.flush()
                 commits.prune()
                 if commits.too_many_pending():
                     commits.commit_in_background()

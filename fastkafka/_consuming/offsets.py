@@ -15,7 +15,6 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
 from .._components.clients import ConsumerClient
-from .._components.batching import delivery_error
 from .._components.producer import Deliveries
 from .error_policy import Settlement
 from .record import starts_of
@@ -81,10 +80,6 @@ class OffsetTracker:
 
 
 # %% ../../nbs/internals/31_Offsets.ipynb #8ce7a1d4
-async def _nothing_kept() -> None:
-    pass
-
-
 class Commits:
     "At least once: commits, per partition, the offset after the last done record (handled, its output acknowledged)"
 
@@ -111,7 +106,6 @@ class Commits:
         self.lock: asyncio.Lock = asyncio.Lock()  # held by a commit (and by exactly once's commits, to add a record's outputs and offset together)
         self._timer: Optional["asyncio.Task[None]"] = None
         self._early: Optional["asyncio.Task[None]"] = None
-        self.flush: Callable[[], Awaitable[None]] = _nothing_kept  # sends outputs kept for batches (the dispatcher's `flush`)
 
     def prune(self) -> None:
         """Drop the deliveries already acknowledged, keeping failed ones for the next commit. Called once per batch:
@@ -145,7 +139,6 @@ class Commits:
         "Settle the pending deliveries, then commit what is done (of `partitions`, default all)"
         async with self.lock:
             handled = self.offsets.snapshot(partitions)
-            await self.flush()  # after the snapshot: every record it may commit has its outputs in this flush, and their deliveries
             pending, self.failed = self.failed + self.deliveries.take(), []
             if pending:
                 await self._settle(pending)
@@ -162,7 +155,7 @@ class Commits:
         for delivery, record in pending:
             if not delivery.done():
                 await asyncio.wait((delivery,))
-            error = delivery_error(delivery, record)  # a batch's delivery may fail some of its records only
+            error = delivery.exception() if not delivery.cancelled() else asyncio.CancelledError("the send was cancelled")
             if error is not None:
                 failed.setdefault((record.topic, record.partition, record.offset), (record, error))
         again: List[Tuple[Any, BaseException]] = []
