@@ -21,9 +21,10 @@ import sys
 import time
 from typing import Tuple
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
+import consume_throughput  # the sibling benchmark: its hand-written getmany loop
 from fastkafka import EventMetadata, FastKafka
 from fastkafka.testing import ApacheKafkaBroker
 
@@ -58,19 +59,8 @@ async def produce(bootstrap_servers: str, count: int) -> int:
 
 async def hand_written(bootstrap_servers: str, count: int, others: int) -> Tuple[float, float]:
     "(other keys' messages per wall second, per CPU second) of a plain getmany loop decoding every message, no failures"
-    started, cpu_started = time.perf_counter(), time.process_time()
-    consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", group_id=f"hand-{next(GROUPS)}")
-    await consumer.start()
-    handled = 0
-    try:
-        while handled < count:
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                for record in records:
-                    Event.model_validate_json(record.value)
-                    handled += 1
-    finally:
-        await consumer.stop()
-    return others / (time.perf_counter() - started), others / (time.process_time() - cpu_started)
+    wall, cpu = await consume_throughput.hand_written(bootstrap_servers, count, grouped=True, topic=TOPIC, model=Event)
+    return wall * others / count, cpu * others / count
 
 
 async def with_fastkafka(bootstrap_servers: str, others: int, failing: bool) -> Tuple[float, float]:

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['logger', 'Stage', 'Verdict', 'Settlement', 'Decision', 'is_transient', 'ErrorPolicy', 'dead_letter_headers',
-           'dead_letter_through', 'shortened', 'Failures']
+           'dead_letter_through', 'NextStep', 'shortened', 'Failures']
 
 # %% ../../nbs/internals/32_Error_Policy.ipynb #2dfb00c4
 import asyncio
@@ -119,6 +119,14 @@ def _ignore(*args: Any) -> None:
     pass
 
 
+class NextStep(NamedTuple):
+    "What follows a failed attempt of a record, once the policy said"
+    settlement: Settlement  # PARKED: try it again after `delay`; DONE: given up; READ_AGAIN
+    delay: float  # seconds before the next attempt
+    attempts: int  # its failures that count against `retries`, this one included
+    tries: int  # its failed attempts of any kind, this one included
+
+
 def shortened(value: Any, limit: int = 100) -> str:
     "`value` for a log line: its repr (a str as it is) cut to about `limit` characters, saying how long it was"
     text = value if isinstance(value, str) else repr(value)
@@ -202,6 +210,20 @@ class Failures:
         if tries == 1 and decision.verdict is Verdict.RETRY:
             self.announce_retry(record, stage, error)
         return decision
+
+    async def after_attempt(self, record: Any, stage: Stage, error: BaseException, attempts: int = 0, tries: int = 0) -> "NextStep":
+        """The policy after a failed attempt of `record` (`attempts`, `tries`: its failures before this one), for
+        dispatchers that retry later rather than in place: PARKED to try again after a delay (counted as a retry),
+        DONE once given up, or READ_AGAIN (the consumer stops, or the record cannot be given up)"""
+        attempts += not is_transient(error)
+        tries += 1
+        decision = self.decide_after(record, stage, error, attempts, tries)
+        if decision.verdict is Verdict.RETRY and not self.stopping:
+            self.retried += 1
+            return NextStep(Settlement.PARKED, decision.delay, attempts, tries)
+        if decision.verdict is Verdict.RETRY or decision.verdict is Verdict.READ_AGAIN:
+            return NextStep(Settlement.READ_AGAIN, 0.0, attempts, tries)
+        return NextStep(await self.give_up(record, stage, error, attempts, decision.verdict), 0.0, attempts, tries)
 
     def announce_retry(self, record: Any, stage: Stage, error: BaseException) -> None:
         "Log the first failure of a record that will be retried"

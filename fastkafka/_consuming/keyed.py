@@ -18,7 +18,7 @@ from aiokafka.structs import TopicPartition
 
 from .._components.producer import Handling, handling
 from .dispatch import Dispatch, SequentialDispatch, SequentialSyncDispatch, check_concurrency
-from .error_policy import Settlement, Verdict, is_transient
+from .error_policy import Settlement
 from .offsets import PartitionProgress
 from .parking import MAX_UNCOMMITTED
 from .step import Failed
@@ -252,21 +252,12 @@ class ConcurrentDispatch(Dispatch):
 
     async def _failed(self, entry: Entry, failed: Failed) -> Outcome:
         "The error policy for a failed attempt: a retry is parked, so the worker and the rest of the partition go on"
-        stage, error = failed
-        entry.attempts += not is_transient(error)
-        entry.tries += 1
-        record = entry.record
-        decision = self.failures.decide_after(record, stage, error, entry.attempts, entry.tries)
-        if decision.verdict is Verdict.RETRY:
-            if self.failures.stopping:
-                return Outcome.READ_AGAIN
-            self.failures.retried += 1
-            self._park(entry, decision.delay, holds_key=True)
+        step = await self.failures.after_attempt(entry.record, failed.stage, failed.error, entry.attempts, entry.tries)
+        entry.attempts, entry.tries = step.attempts, step.tries
+        if step.settlement is Settlement.PARKED:
+            self._park(entry, step.delay, holds_key=True)
             return Outcome.PARKED
-        if decision.verdict is Verdict.READ_AGAIN:
-            return Outcome.READ_AGAIN
-        settled = await self.give_up(record, stage, error, entry.attempts, decision.verdict)
-        return Outcome.DONE if settled is Settlement.DONE else Outcome.READ_AGAIN
+        return Outcome.DONE if step.settlement is Settlement.DONE else Outcome.READ_AGAIN
 
 
     def _returned(self, ack: Ack, entry: Entry) -> Outcome:

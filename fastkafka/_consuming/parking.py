@@ -14,7 +14,7 @@ from aiokafka.structs import TopicPartition
 
 from .._components.clients import ConsumerClient
 from .._components.producer import Deliveries, Handling, handling
-from .error_policy import Decision, Failures, Settlement, Verdict, is_transient
+from .error_policy import Failures, Settlement
 from .offsets import Commits
 from .step import Failed
 
@@ -121,19 +121,12 @@ class Parking:
     async def settle(self, tp: TopicPartition, record: Any, failed: Failed, attempts: int = 0, tries: int = 0) -> Settlement:
         """The policy for a failed attempt of `record` (after `attempts` and `tries` earlier ones): PARKED to retry it
         later, DONE once given up, READ_AGAIN (its partition rewound to it) when it cannot be either"""
-        stage, error = failed
-        attempts += not is_transient(error)
-        tries += 1
-        decision: Decision = self.failures.decide_after(record, stage, error, attempts, tries)
-        if decision.verdict is Verdict.RETRY and not self.stopping:
-            self.failures.retried += 1
-            self.park(tp, record, attempts, tries, decision.delay)
-            return Settlement.PARKED
-        if decision.verdict is not Verdict.RETRY and decision.verdict is not Verdict.READ_AGAIN:
-            if await self.failures.give_up(record, stage, error, attempts, decision.verdict) is Settlement.DONE:
-                return Settlement.DONE
-        self.commits.rewind(tp, record.offset)
-        return Settlement.READ_AGAIN
+        step = await self.failures.after_attempt(record, failed.stage, failed.error, attempts, tries)
+        if step.settlement is Settlement.PARKED:
+            self.park(tp, record, step.attempts, step.tries, step.delay)
+        elif step.settlement is Settlement.READ_AGAIN:
+            self.commits.rewind(tp, record.offset)
+        return step.settlement
 
     def _finished(self, tp: TopicPartition, parked: Parked, offset: int) -> None:
         not_done = parked.not_done
