@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['PRODUCER_PARAMETERS', 'CONSUMER_PARAMETERS', 'KAFKA_DOCS', 'Function', 'SAFE_PRODUCER_DEFAULTS',
-           'TRANSACTIONAL_PRODUCER_DEFAULTS', 'CONNECTION_PARAMETERS', 'parameters_doc', 'RedactSasl',
-           'AiokafkaDefault', 'readable_signature', 'with_kafka_parameters', 'ClientRole', 'client_settings']
+           'TRANSACTIONAL_PRODUCER_DEFAULTS', 'PRODUCER_BATCH_BYTES', 'CONNECTION_PARAMETERS', 'parameters_doc',
+           'RedactSasl', 'AiokafkaDefault', 'readable_signature', 'with_kafka_parameters', 'ClientRole',
+           'client_settings']
 
 # %% ../../nbs/internals/37_Kafka_Parameters.ipynb #be1590ff
 import inspect
@@ -76,6 +77,7 @@ class AiokafkaDefault:
 
 _READABLE_DEFAULTS = {"acks": AiokafkaDefault("<FastKafka's default: 'all'>"),
                       "enable_idempotence": AiokafkaDefault("<FastKafka's default: True>"),
+                      "max_batch_size": AiokafkaDefault("<FastKafka's default: 262144>"),
                       "partitioner": AiokafkaDefault("<murmur2 of the key, as the Java client>")}
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -102,6 +104,7 @@ def with_kafka_parameters(*clients: type, but: Sequence[str] = ()) -> Callable[[
 # %% ../../nbs/internals/37_Kafka_Parameters.ipynb #792bf88b
 SAFE_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all", "enable_idempotence": True}
 TRANSACTIONAL_PRODUCER_DEFAULTS: Dict[str, Any] = {"acks": "all", "enable_idempotence": True}  # what transactions need
+PRODUCER_BATCH_BYTES = 256 * 1024  # max_batch_size of every producer not told otherwise (aiokafka's: 16 KiB)
 
 CONNECTION_PARAMETERS = frozenset({"bootstrap_servers", "security_protocol", "ssl_context", "api_version", "connections_max_idle_ms",
                                    *(name for name in CONSUMER_PARAMETERS if name.startswith("sasl_"))})
@@ -126,4 +129,6 @@ def client_settings(role: ClientRole, app_settings: Mapping[str, Any], bootstrap
         settings.update(TRANSACTIONAL_PRODUCER_DEFAULTS)
     elif role is not ClientRole.CONSUMER and "acks" not in settings and "enable_idempotence" not in settings:
         settings.update(SAFE_PRODUCER_DEFAULTS)
+    if role is not ClientRole.CONSUMER and "max_batch_size" not in settings:  # a batch must fit in a request
+        settings["max_batch_size"] = min(PRODUCER_BATCH_BYTES, settings.get("max_request_size", 1024 * 1024))
     return settings

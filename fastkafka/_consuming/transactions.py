@@ -202,21 +202,25 @@ class TransactionalCommits(Commits):
             return True
 
     async def _commit_offsets(self, offsets: Dict[TopicPartition, int]) -> None:
-        for tp, offset in offsets.items():
-            try:
-                await self.producers.commit(tp, offset)
-                self.committed[tp] = offset
-            except Exception as e:  # nothing of it happened: read it again from the last commit
-                began = await self.producers.abort(tp)
-                last = self.committed.get(tp)
-                if last is None:
-                    last = await self.consumer.committed(tp)
-                if last is None:  # nothing committed yet: from the input whose output opened the transaction
-                    last = began
-                logger.warning("%s: the transaction of %s failed (%r) and was aborted; its messages are handled again%s",
-                               self.name, tp, e, f" from offset {last}" if last is not None else "")
-                if last is not None:
-                    self.rewind(tp, last)
+        # Each partition's transaction on its own producer, all at once: the records of every partition wait for this
+        # commit (it holds the lock), so it takes the time of the slowest partition's, not of them all in turn
+        await asyncio.gather(*(self._commit_transaction(tp, offset) for tp, offset in offsets.items()))
+
+    async def _commit_transaction(self, tp: TopicPartition, offset: int) -> None:
+        try:
+            await self.producers.commit(tp, offset)
+            self.committed[tp] = offset
+        except Exception as e:  # nothing of it happened: read it again from the last commit
+            began = await self.producers.abort(tp)
+            last = self.committed.get(tp)
+            if last is None:
+                last = await self.consumer.committed(tp)
+            if last is None:  # nothing committed yet: from the input whose output opened the transaction
+                last = began
+            logger.warning("%s: the transaction of %s failed (%r) and was aborted; its messages are handled again%s",
+                           self.name, tp, e, f" from offset {last}" if last is not None else "")
+            if last is not None:
+                self.rewind(tp, last)
 
     async def revoked(self, partitions: Iterable[TopicPartition]) -> None:
         "Commit what is done of the partitions taken away, in their transactions, then stop their producers"

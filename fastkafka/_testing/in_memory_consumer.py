@@ -14,6 +14,7 @@ from typing import Any, Callable, Collection, Dict, Iterable, List, Mapping, Opt
 from aiokafka.errors import IllegalStateError
 from aiokafka.structs import ConsumerRecord, TopicPartition
 
+from .._application.mocks import wake_by
 from .in_memory_broker import GroupMember, InMemoryBroker
 
 # %% ../../nbs/internals/54_In_Memory_Consumer.ipynb #bb3259cf
@@ -208,7 +209,7 @@ class InMemoryConsumer:
         waiter = self.broker.waiter()  # registered first: a record sent while we look is not missed
         batches = self._fetch(partitions or list(self._positions), limit)
         if not batches and timeout_ms > 0:
-            await asyncio.wait({waiter}, timeout=timeout_ms / 1000)
+            await wake_by(waiter, timeout_ms / 1000)
             if self._started:
                 batches = self._fetch(partitions or list(self._positions), limit)
         self.broker.discard_waiter(waiter)
