@@ -15,6 +15,7 @@ from . import __version__
 from ._docs.html import generate_html_docs, install_docs_deps, serve_docs
 from ._server.run import load_app, run_fastkafka_server
 from ._testing.kafka_install import install_kafka
+from ._testing.local_registry import install_schema_registry
 
 # %% ../nbs/api/CLI.ipynb #0a50246d
 _app = typer.Typer(help="FastKafka: Kafka services the way FastAPI writes web services.", no_args_is_help=True,
@@ -113,12 +114,14 @@ def docs_serve(
 def install_deps(
     force: bool = typer.Option(False, "--force", help="Install again even when it is already installed."),
 ) -> None:
-    """Check Java (17 or newer) and install Apache Kafka for ApacheKafkaBroker into the per-user cache.
+    """Check Java (17 or newer) and install Apache Kafka for ApacheKafkaBroker, and Apicurio Registry for
+    LocalSchemaRegistry, into the per-user cache.
 
-    Uses Maven when `mvn` is on PATH, else the official binary distribution. Safe to run again: it does nothing
-    when Kafka is already installed.
+    Kafka comes through Maven when `mvn` is on PATH, else as the official binary distribution; the registry is one
+    file from Maven Central. Safe to run again: it does nothing for what is already installed.
     """
     try:
         install_kafka(force=force)
+        install_schema_registry(force=force)
     except RuntimeError as e:
         raise _fail("testing install_deps", e)

@@ -248,10 +248,10 @@ class AppConsumes(AppBrokers):
             if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
                 raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
             message_type, batch, with_metadata, with_ack = message_type_of(function)
-            codec = decoding_codec(decoder, message_type)
             if exactly_once:
                 check_exactly_once(function, batch, max_concurrency, {**self._consumer_defaults, **kwargs})
             reading = reading_of(function, topic, prefix, pattern, partitions)
+            codec = decoding_codec(decoder, message_type, reading.topic)
             check_consumer_control(function, reading, manual_ack, with_ack, batch, exactly_once, max_uncommitted, on_assign, on_revoke)
             consumed = reading.name
             dead_letters = dead_letter_topic_of(function, dead_letter_topic, reading)
@@ -309,8 +309,8 @@ class AppProduces(AppConsumes):
             check_kafka_kwargs(kwargs, PRODUCER_PARAMETERS, f"@produces() on {function.__name__}()", "AIOKafkaProducer")
             own_middlewares = check_middlewares(middlewares, f"@produces() on {function.__name__}()")
             return_type, model = return_type_of(function)
-            codec = encoding_codec(encoder, model)
             produced = topic_of(function, topic, prefix, "produces")
+            codec = encoding_codec(encoder, model, produced)
             sender = Sender(produced, codec.encode, function.__name__, model)
             registered = ProducerEndpoint(
                 function=function, topic=produced, kafka_kwargs=dict(kwargs), is_async=inspect.iscoroutinefunction(function),

@@ -9,7 +9,7 @@ __all__ = ['logger', 'AppRuntime', 'AppStopping', 'AppStarting', 'AppReporting',
 import asyncio
 import logging
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple
+from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Dict, List, Optional, Sequence, Set, Tuple
 
 from aiokafka.errors import KafkaConnectionError
 from typing_extensions import Self
@@ -160,6 +160,7 @@ class AppStarting(AppStopping):
                 await context.__aenter__()
                 self._lifespan_context = context  # only a context that entered is exited
             self._check_transactions_stay_on_their_cluster()
+            await self._prepare_codecs()
             dead_letter_producers = await self._start_producers()
             for registered in self._consumers:
                 await self._start_consumer(registered, dead_letter_producers)
@@ -172,6 +173,14 @@ class AppStarting(AppStopping):
         except BaseException:
             await self.shutdown()
             raise
+
+    async def _prepare_codecs(self) -> None:
+        "Each codec's start-up step, once, before any message (a Schema Registry's: its schemas registered or found)"
+        prepared: Set[int] = set()
+        for codec in [*(registered.codec for registered in self._producers), *(registered.codec for registered in self._consumers)]:
+            if codec.prepare is not None and id(codec) not in prepared:
+                prepared.add(id(codec))
+                await codec.prepare()
 
     def _middlewares_of(self, registered: Any) -> Tuple[Any, ...]:
         "An endpoint's middlewares: the app's outside, its own inside"

@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['Message', 'Decoder', 'Encoder', 'JSON_CONTENT_TYPE', 'AVRO_CONTENT_TYPE', 'AVRO_SCHEMA_FORMAT', 'CUSTOM_CONTENT_TYPE',
-           'json_encoder', 'json_decoder', 'Codec', 'json_codec', 'avro_codec', 'decoding_codec', 'encoding_codec',
-           'decoder_for', 'encoder_for']
+           'json_encoder', 'json_decoder', 'Direction', 'Codec', 'json_codec', 'avro_codec', 'decoding_codec',
+           'encoding_codec', 'decoder_for', 'encoder_for']
 
 # %% ../../nbs/internals/10_Codecs.ipynb #921fc679
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Generic, Optional, Type, TypeVar, Union
+from enum import Enum
+from typing import Any, Awaitable, Callable, Dict, Generic, Optional, Type, TypeVar, Union
 
 from pydantic import BaseModel
 
-from .encoder.avro import _fastavro, avro_decoder, avro_encoder, avro_model, avro_schema
+from .encoder.avro import require_fastavro, avro_decoder, avro_encoder, avro_model, avro_schema
 
 # %% ../../nbs/internals/10_Codecs.ipynb #963541a8
 Message = TypeVar("Message", bound=BaseModel)  # the pydantic model of one consumer or producer
@@ -40,6 +41,12 @@ AVRO_SCHEMA_FORMAT = "application/vnd.apache.avro;version=1.9.0"
 CUSTOM_CONTENT_TYPE = "application/octet-stream"  # whatever a custom encoder writes, FastKafka cannot tell
 
 
+class Direction(Enum):
+    "Which way an endpoint's codec works: a producer's encodes, a consumer's decodes"
+    ENCODING = "encoding"
+    DECODING = "decoding"
+
+
 @dataclass(frozen=True)
 class Codec(Generic[Message]):
     "How one consumer's or producer's messages become bytes and back, and how the docs describe them"
@@ -50,6 +57,10 @@ class Codec(Generic[Message]):
     content_type: str = JSON_CONTENT_TYPE  # the AsyncAPI message's contentType
     schema_format: Optional[str] = None  # None: the payload is described by the model's JSON Schema
     schema: Optional[Dict[str, Any]] = field(default=None, repr=False)  # the payload schema in `schema_format` (the Avro schema)
+    # A codec made for each endpoint it is given to, from the endpoint's model, topic (None with a pattern) and
+    # direction: a Schema Registry's, whose subject is named after the topic, and which a producer registers
+    for_endpoint: Optional[Callable[[Type[Any], Optional[str], "Direction"], "Codec[Any]"]] = field(default=None, repr=False)
+    prepare: Optional[Callable[[], Awaitable[None]]] = field(default=None, repr=False)  # run when the app starts, before any message
 
     def payload(self, json_schema: Dict[str, Any]) -> Dict[str, Any]:
         "The AsyncAPI 3 message payload: `json_schema` (the model's), or a multi-format schema object"
@@ -94,10 +105,11 @@ def _unknown(role: str, spec: object, expects: str) -> ValueError:
     return ValueError(f"Unknown {role} {spec!r}: use 'json', 'avro', a callable {expects} or a Codec")
 
 
-def decoding_codec(decoder: Union[str, Decoder, Codec], model: Type[Message]) -> Codec[Message]:
-    "A consumer's codec: `decoder` is 'json', 'avro', a callable `(raw_bytes, model) -> message` (encoding: JSON) or a Codec"
+def decoding_codec(decoder: Union[str, Decoder, Codec], model: Type[Message], topic: Optional[str] = None) -> Codec[Message]:
+    """A consumer's codec: `decoder` is 'json', 'avro', a callable `(raw_bytes, model) -> message` (encoding: JSON) or a
+    Codec (made for `model` and `topic`, if it is made per endpoint)"""
     if isinstance(decoder, Codec):
-        return decoder
+        return decoder.for_endpoint(model, topic, Direction.DECODING) if decoder.for_endpoint is not None else decoder
     built_in = _built_in(decoder, "decoder")
     if built_in is not None:
         return json_codec(model) if built_in == "json" else avro_codec(model)
@@ -107,10 +119,11 @@ def decoding_codec(decoder: Union[str, Decoder, Codec], model: Type[Message]) ->
     return Codec("custom", model, json_encoder, lambda raw: custom(raw, model), CUSTOM_CONTENT_TYPE)
 
 
-def encoding_codec(encoder: Union[str, Encoder, Codec], model: Type[Message]) -> Codec[Message]:
-    "A producer's codec: `encoder` is 'json', 'avro', a callable `(message) -> bytes` (decoding: JSON) or a Codec"
+def encoding_codec(encoder: Union[str, Encoder, Codec], model: Type[Message], topic: Optional[str] = None) -> Codec[Message]:
+    """A producer's codec: `encoder` is 'json', 'avro', a callable `(message) -> bytes` (decoding: JSON) or a Codec
+    (made for `model` and `topic`, if it is made per endpoint)"""
     if isinstance(encoder, Codec):
-        return encoder
+        return encoder.for_endpoint(model, topic, Direction.ENCODING) if encoder.for_endpoint is not None else encoder
     built_in = _built_in(encoder, "encoder")
     if built_in is not None:
         return json_codec(model) if built_in == "json" else avro_codec(model)
@@ -132,7 +145,7 @@ def encoder_for(encoder: Union[str, Encoder, Codec]) -> Encoder:
     if built_in == "json":
         return json_encoder
     if built_in == "avro":
-        _fastavro()  # missing fastavro is an error at decoration, not at the first message
+        require_fastavro()  # missing fastavro is an error at decoration, not at the first message
         return avro_encoder
     if isinstance(encoder, str) or not callable(encoder):
         raise _unknown("encoder", encoder, "(model) -> bytes")

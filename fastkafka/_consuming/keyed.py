@@ -63,7 +63,7 @@ class Ack:
     again after `delay` seconds. Either may come after the handler returned, from another task or thread"""
     __slots__ = ("_dispatch", "_entry", "answer", "delay", "_returned", "_void")
 
-    def __init__(self, dispatch: Answers, entry: Entry) -> None:
+    def __init__(self, dispatch: Answers, entry: Any) -> None:  # an `Entry`: Any, since aiokafka's types (its tp) are not public
         self._dispatch: Answers = dispatch
         self._entry: Entry = entry
         self.answer: Optional[Answer] = None  # what the handler said, once it did

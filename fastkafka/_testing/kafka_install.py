@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['logger', 'KAFKA_VERSION', 'SCALA_VERSION', 'MIN_JAVA_VERSION', 'INSTALLED_MARKER', 'KAFKA_MIRRORS',
            'default_kafka_version', 'kafka_generation', 'kafka_home', 'is_kafka_installed', 'java_executable',
-           'check_java', 'usable_java', 'install_kafka']
+           'check_java', 'usable_java', 'download', 'install_kafka']
 
 # %% ../../nbs/internals/02_Kafka_Install.ipynb #f6b825f1
 import collections
@@ -157,9 +157,9 @@ def _fetch_with_maven(kafka_version: str, libs: Path, progress: tqdm) -> None:
 KAFKA_MIRRORS = ("https://downloads.apache.org/kafka", "https://archive.apache.org/dist/kafka")
 
 
-def _download(url: str, target: Path, progress: tqdm) -> str:
-    "Download `url` to `target`; returns the SHA-512 hex digest of what was written"
-    digest = hashlib.sha512()
+def download(url: str, target: Path, progress: tqdm, algorithm: str = "sha512") -> str:
+    "Download `url` to `target`, showing `progress`; returns the hex digest (by `algorithm`) of what was written"
+    digest = hashlib.new(algorithm)
     with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
         progress.reset(total=int(response.headers.get("Content-Length") or 0) or None)
         progress.unit, progress.unit_scale = "B", True
@@ -185,7 +185,7 @@ def _fetch_distribution(kafka_version: str, libs: Path, progress: tqdm, mirrors:
         url = f"{mirror.rstrip('/')}/{kafka_version}/{name}"
         progress.set_description(f"Apache Kafka {kafka_version}: downloading {url}")
         try:
-            actual = _download(url, archive, progress)
+            actual = download(url, archive, progress)
             with urllib.request.urlopen(url + ".sha512", timeout=60) as response:
                 expected = _expected_sha512(response.read().decode())
             break
