@@ -61,6 +61,7 @@ class Codec(Generic[Message]):
     # direction: a Schema Registry's, whose subject is named after the topic, and which a producer registers
     for_endpoint: Optional[Callable[[Type[Any], Optional[str], "Direction"], "Codec[Any]"]] = field(default=None, repr=False)
     prepare: Optional[Callable[[], Awaitable[None]]] = field(default=None, repr=False)  # run when the app starts, before any message
+    subject: Optional[str] = None  # the Schema Registry subject of its schemas (messages in Confluent's wire format)
 
     def payload(self, json_schema: Dict[str, Any]) -> Dict[str, Any]:
         "The AsyncAPI 3 message payload: `json_schema` (the model's), or a multi-format schema object"

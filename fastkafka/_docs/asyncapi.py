@@ -8,6 +8,7 @@ __all__ = ['asyncapi_spec', 'write_spec']
 # %% ../../nbs/internals/60_AsyncAPI.ipynb #7c0d7183
 import inspect
 import itertools
+import re
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple, Type
 
@@ -92,7 +93,8 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
     schema_name = {m: references[(m, "validation")]["$ref"].rsplit("/", 1)[1] for m in models}
 
     def message_name(model, keyed, codec) -> str:
-        return schema_name[model] + ("_with_key" if keyed else "") + ("" if codec.name == "json" else f"_{codec.name}")
+        subject = "" if codec.subject is None else "_" + re.sub(r"[^A-Za-z0-9_.-]", "_", codec.subject)
+        return schema_name[model] + ("_with_key" if keyed else "") + ("" if codec.name == "json" else f"_{codec.name}") + subject
 
     messages: Dict[str, Any] = {}
     for _, _, model, _, keyed, codec, _ in uses:
@@ -108,6 +110,12 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
         if keyed:
             message["bindings"] = {"kafka": {"key": {"type": "string", "description": "The message key (bytes) Kafka partitions by"},
                                              "bindingVersion": "0.5.0"}}
+        if codec.subject is not None:  # Confluent's wire format: the schema's id leads the payload
+            message.setdefault("bindings", {"kafka": {"bindingVersion": "0.5.0"}})["kafka"].update(
+                schemaIdLocation="payload", schemaIdPayloadEncoding="confluent")
+            message["description"] = (message.get("description", "") + "\n\n" if "description" in message else "") + (
+                f"Avro in Confluent's wire format: a zero byte, the schema's 4-byte id in the Schema Registry, then the "
+                f"payload. The schema is registered under subject `{codec.subject}`.")
         messages[name] = message
 
     channels: Dict[str, Any] = {}
