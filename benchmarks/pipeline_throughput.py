@@ -70,13 +70,13 @@ def user_of(i: int) -> str:
     return f"user-{i % 1000:05d}"
 
 
-async def produce_input(bootstrap_servers: str, count: int) -> None:
+async def produce_input(bootstrap_servers: str, count: int, topic: str = IN_TOPIC) -> None:
     "N input messages keyed by their user, so the keys spread over the partitions"
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, linger_ms=20, max_batch_size=1 << 20)
     await producer.start()
     try:
         for start in range(0, count, 10_000):
-            deliveries = [await producer.send(IN_TOPIC, consume_throughput.payload(i), key=user_of(i).encode())
+            deliveries = [await producer.send(topic, consume_throughput.payload(i), key=user_of(i).encode())
                           for i in range(start, min(start + 10_000, count))]
             await asyncio.gather(*deliveries)
     finally:

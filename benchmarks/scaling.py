@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
-import consume_throughput
+import pipeline_throughput as pipeline  # its input: keyed events, 1,000 users
 from fastkafka.testing import ApacheKafkaBroker
 
 IN_TOPIC, OUT_TOPIC, PARTITIONS = "scaling-in", "scaling-out", 8
@@ -48,17 +48,6 @@ def machine_busy_seconds() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + values[4]  # idle, iowait
     return (sum(values[:8]) - idle) / TICKS
-
-
-async def produce_input(bootstrap_servers: str, count: int) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, linger_ms=20, max_batch_size=1 << 20)
-    await producer.start()
-    try:
-        for start in range(0, count, 10_000):
-            await asyncio.gather(*[await producer.send(IN_TOPIC, consume_throughput.payload(i), key=f"user-{i % 1000:05d}".encode())
-                                   for i in range(start, min(start + 10_000, count))])
-    finally:
-        await producer.stop()
 
 
 async def answers(consumer: AIOKafkaConsumer) -> int:
@@ -121,7 +110,7 @@ def stop(server: "subprocess.Popen[bytes]") -> None:
 
 async def main(count: int, rounds: int) -> None:
     async with ApacheKafkaBroker(topics={IN_TOPIC: PARTITIONS, OUT_TOPIC: PARTITIONS}) as bootstrap_servers:
-        await produce_input(bootstrap_servers, count)
+        await pipeline.produce_input(bootstrap_servers, count, IN_TOPIC)
         print(f"{count:,} keyed events on {PARTITIONS} partitions, {os.cpu_count()} cores; {rounds} rounds alternating 1 and 2 workers", flush=True)
         results: Dict[int, List[Dict[str, float]]] = {1: [], 2: []}
         groups = iter(range(1_000))

@@ -304,8 +304,7 @@ def given_metadata(function: Callable, batch: bool) -> Callable[[Any], Any]:
         return given_batch
 
     def given(message):  # for an async function it returns the coroutine: one frame less per message
-        record = get().record
-        return function(message, record if record.__class__ is EventMetadata else of(record))
+        return function(message, of(get().record))
     return given
 
 

@@ -88,7 +88,7 @@ class AwaitedMock:
         async def assertion(*args, timeout: float = 5.0, **kwargs) -> None:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + timeout
-            expected = call(*args, **kwargs)
+            expected = call(*args, **kwargs) if last_call is not None else None
             while True:
                 waiter = self._signal.waiter()  # registered before checking, so no call between check and wait is missed
                 try:

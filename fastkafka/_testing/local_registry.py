@@ -19,14 +19,14 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, Optional
 
 from tqdm.auto import tqdm
 
 from .._cache_paths import cache_dir
 from .kafka_install import check_java, download, usable_java
-from .kafka_process import cleanup_at_exit, free_port, log_tail, stop_process
+from .kafka_process import PortTaken, cleanup_at_exit, free_port, log_tail, stop_process
+from .test_broker import TestBroker
 
 # %% ../../nbs/internals/06_Local_Schema_Registry.ipynb #3a2a8134
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def _stop(process: "subprocess.Popen[bytes]", workdir: Path) -> None:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-class LocalSchemaRegistry:
+class LocalSchemaRegistry(TestBroker[str]):
     """Apicurio Registry on 127.0.0.1, serving Confluent's REST API, for tests and local development: `with
     LocalSchemaRegistry() as url:`, `async with ...`, or `start()`/`stop()`; each gives the API's URL"""
 
@@ -147,7 +147,7 @@ class LocalSchemaRegistry:
             url = f"http://127.0.0.1:{port}{CONFLUENT_API}"
             try:
                 self._wait_until_ready(process, url, workdir / "registry.log")
-            except _PortTaken:
+            except PortTaken:
                 self.stop()
                 continue
             except BaseException:
@@ -164,7 +164,7 @@ class LocalSchemaRegistry:
             if process.poll() is not None:
                 tail = log_tail(log)
                 if "Port already bound" in tail or "Address already in use" in tail:
-                    raise _PortTaken(tail)
+                    raise PortTaken(tail)
                 raise RuntimeError(f"Apicurio Registry exited during start-up with code {process.returncode}. Last lines of its log:\n{tail}")
             try:
                 _request("GET", f"{url}/subjects", timeout=1.0)
@@ -182,11 +182,9 @@ class LocalSchemaRegistry:
         if cleanup is not None:
             cleanup()
 
-    def __enter__(self) -> str:
-        return self.start()
-
-    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], traceback: Optional[TracebackType]) -> None:
-        self.stop()
+    @property
+    def is_started(self) -> bool:
+        return self._cleanup is not None
 
     async def start_async(self) -> str:
         "`start()` without blocking the running event loop"
@@ -196,12 +194,3 @@ class LocalSchemaRegistry:
         "`stop()` without blocking the running event loop"
         await asyncio.to_thread(self.stop)
 
-    async def __aenter__(self) -> str:
-        return await self.start_async()
-
-    async def __aexit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], traceback: Optional[TracebackType]) -> None:
-        await self.stop_async()
-
-
-class _PortTaken(Exception):
-    "The registry could not bind its port: another process took it first"

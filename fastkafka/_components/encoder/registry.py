@@ -65,8 +65,7 @@ class SchemaRegistry:
         httpx = require_httpx()
         try:
             async with httpx.AsyncClient(auth=self.auth, timeout=self.timeout) as client:
-                response = await client.post(f"{self.url}/subjects/{quote(subject, safe='')}/versions",
-                                             json={"schema": json.dumps(schema)}, headers={"Content-Type": _MEDIA_TYPE})
+                response = await client.post(**self._registration(subject, schema))
         except httpx.HTTPError as e:
             raise self._unreachable(f"Registering a schema under {subject!r}", e) from e
         return self._registered(subject, schema, response)
@@ -75,11 +74,15 @@ class SchemaRegistry:
         "`register`, for a caller that cannot await (a blocking request)"
         httpx = require_httpx()
         try:
-            response = httpx.post(f"{self.url}/subjects/{quote(subject, safe='')}/versions", json={"schema": json.dumps(schema)},
-                                  headers={"Content-Type": _MEDIA_TYPE}, auth=self.auth, timeout=self.timeout)
+            response = httpx.post(**self._registration(subject, schema), auth=self.auth, timeout=self.timeout)
         except httpx.HTTPError as e:
             raise self._unreachable(f"Registering a schema under {subject!r}", e) from e
         return self._registered(subject, schema, response)
+
+    def _registration(self, subject: str, schema: Dict[str, Any]) -> Dict[str, Any]:
+        "The request that registers `schema` under `subject`, as httpx's keyword arguments"
+        return {"url": f"{self.url}/subjects/{quote(subject, safe='')}/versions", "json": {"schema": json.dumps(schema)},
+                "headers": {"Content-Type": _MEDIA_TYPE}}
 
     def _registered(self, subject: str, schema: Dict[str, Any], response: Any) -> int:
         if response.status_code != 200:
@@ -173,8 +176,7 @@ class AvroRegistryCodec:
             raise self._refused(e) from None
 
     def _registered(self, schema_id: int) -> bytes:
-        self.readers[schema_id] = self._own_reader()
-        self.header = header = self.same = b"\x00" + schema_id.to_bytes(4, "big")
+        self.header = header = self.same = b"\x00" + schema_id.to_bytes(4, "big")  # decoded on the fast path
         return header
 
     def _refused(self, error: RegistryError) -> RegistryError:
@@ -201,19 +203,16 @@ class AvroRegistryCodec:
             reader = self.readers[schema_id] = self._reader_for(schema_id)
         return reader(raw)
 
-    def _own_reader(self) -> Callable[[bytes], Any]:
-        own_decode = self.own.decode
-        return lambda raw: own_decode(raw[5:])
-
     def _reader_for(self, schema_id: int) -> Callable[[bytes], Any]:
-        writer = self.registry.schema(schema_id)
         fastavro = require_fastavro()
-        if fastavro.schema.to_parsing_canonical_form(fastavro.parse_schema(dict(writer))) == \
-                fastavro.schema.to_parsing_canonical_form(fastavro.parse_schema(dict(self.own.schema))):
+        writer_schema = fastavro.parse_schema(dict(self.registry.schema(schema_id)))
+        reader_schema = fastavro.parse_schema(dict(self.own.schema))
+        canonical = fastavro.schema.to_parsing_canonical_form
+        if canonical(writer_schema) == canonical(reader_schema):
             if self.same is None:
                 self.same = b"\x00" + schema_id.to_bytes(4, "big")
-            return self._own_reader()
-        writer_schema, reader_schema = fastavro.parse_schema(dict(writer)), fastavro.parse_schema(dict(self.own.schema))
+            own_decode = self.own_decode
+            return lambda raw: own_decode(raw[5:])
         read, validate, name = fastavro.schemaless_reader, self.model.model_validate, self.model.__name__
 
         def resolved(raw: bytes) -> Any:
