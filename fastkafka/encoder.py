@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['Codec', 'AvroBase', 'avro_decoder', 'avro_encoder', 'avsc_to_pydantic', 'json_decoder', 'json_encoder',
-           'SchemaRegistry', 'RegistryError']
+           'SchemaRegistry', 'RegistryError', 'Schema', 'SchemaKind']
 
 # %% ../nbs/api/Encoder.ipynb #24b8430b
-from ._components.codecs import Codec, json_decoder, json_encoder
+from ._components.codecs import Codec, Schema, SchemaKind, json_decoder, json_encoder
 from ._components.encoder.avro import AvroBase, avro_decoder, avro_encoder
 from ._components.encoder.avsc import avsc_to_pydantic
 from ._components.encoder.registry import RegistryError, SchemaRegistry
 
-_all_ = ["Codec", "AvroBase", "avro_decoder", "avro_encoder", "avsc_to_pydantic", "json_decoder", "json_encoder", "SchemaRegistry", "RegistryError"]
+_all_ = ["Codec", "AvroBase", "avro_decoder", "avro_encoder", "avsc_to_pydantic", "json_decoder", "json_encoder", "SchemaRegistry", "RegistryError", "Schema", "SchemaKind"]

@@ -4,14 +4,16 @@
 
 # %% auto #0
 __all__ = ['Tester', 'Mirror', 'InMemoryBroker', 'ApacheKafkaBroker', 'install_kafka', 'kafka_home', 'is_kafka_installed',
-           'LocalSchemaRegistry', 'install_schema_registry', 'registry_home', 'is_registry_installed']
+           'LocalSchemaRegistry', 'install_schema_registry', 'registry_home', 'is_registry_installed',
+           'InMemorySchemaRegistry']
 
 # %% ../nbs/api/Testing.ipynb #45a13a85
 from ._testing.in_memory_broker import InMemoryBroker
+from ._testing.in_memory_registry import InMemorySchemaRegistry
 from ._testing.kafka_install import install_kafka, is_kafka_installed, kafka_home
 from ._testing.local_kafka import ApacheKafkaBroker
 from ._testing.local_registry import LocalSchemaRegistry, install_schema_registry, is_registry_installed, registry_home
 from ._testing.tester import Mirror, Tester
 
 _all_ = ["Tester", "Mirror", "InMemoryBroker", "ApacheKafkaBroker", "install_kafka", "kafka_home", "is_kafka_installed",
-         "LocalSchemaRegistry", "install_schema_registry", "registry_home", "is_registry_installed"]
+         "LocalSchemaRegistry", "install_schema_registry", "registry_home", "is_registry_installed", "InMemorySchemaRegistry"]

@@ -22,6 +22,7 @@ from .outages import outage_report
 from .._components.logger import collect_garbage_before_cells, show_in_notebook
 from .._components.aiokafka_adapter import adapt_consumer, connection_error
 from .._components.clients import ConsumerClient, ProducerClient
+from .._components.codecs import SchemaStore
 from .._components.middlewares import ConsumerMiddlewares, KafkaMessage, Scope, scopes_of
 from .._components.producer import SharedProducers
 from .._consuming.error_policy import ErrorPolicy, dead_letter_through
@@ -55,6 +56,7 @@ class AppRuntime:
         self._lifespan_context: Optional[AbstractAsyncContextManager] = None
         self._outage_watch: Optional[asyncio.Task] = None
         self._error_listeners: List[Callable[[BaseException, Any, str], None]] = []
+        self._schema_store: Optional[SchemaStore] = None  # what the Schema Registry codecs use instead of their own registry
 
     @property
     def bootstrap_servers(self) -> str:
@@ -86,6 +88,13 @@ class AppRuntime:
     def _tell_error_listeners(self, error: BaseException, record: Any, stage: str) -> None:
         for listener in self._error_listeners:
             listener(error, record, stage)
+
+    def use_schema_registry(self, registry: Optional[SchemaStore]) -> None:
+        """From the next start on, every Schema Registry codec of the app registers and finds its schemas in `registry`
+        instead of its own (None: its own again): the Tester's in-memory registry plugs in here"""
+        if self._started:
+            raise RuntimeError("The app is running: shutdown() before changing its schema registry")
+        self._schema_store = registry
 
 # %% ../../nbs/internals/42_Lifecycle.ipynb #a7e5722b
 class AppStopping(AppRuntime):
@@ -175,12 +184,12 @@ class AppStarting(AppStopping):
             raise
 
     async def _prepare_codecs(self) -> None:
-        "Each codec's start-up step, once, before any message (a Schema Registry's: its schemas registered or found)"
+        "Each codec's start-up step, once, before any message (a Schema Registry's: its schemas registered or found, in the app's store)"
         prepared: Set[int] = set()
         for codec in [*(registered.codec for registered in self._producers), *(registered.codec for registered in self._consumers)]:
             if codec.prepare is not None and id(codec) not in prepared:
                 prepared.add(id(codec))
-                await codec.prepare()
+                await codec.prepare(self._schema_store)
 
     def _middlewares_of(self, registered: Any) -> Tuple[Any, ...]:
         "An endpoint's middlewares: the app's outside, its own inside"

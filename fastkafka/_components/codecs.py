@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['Message', 'Decoder', 'Encoder', 'JSON_CONTENT_TYPE', 'AVRO_CONTENT_TYPE', 'AVRO_SCHEMA_FORMAT', 'CUSTOM_CONTENT_TYPE',
-           'json_encoder', 'json_decoder', 'Direction', 'Codec', 'json_codec', 'avro_codec', 'decoding_codec',
-           'encoding_codec', 'decoder_for', 'encoder_for']
+           'json_encoder', 'json_decoder', 'Direction', 'SchemaKind', 'Schema', 'SchemaStore', 'Codec', 'json_codec',
+           'avro_codec', 'decoding_codec', 'encoding_codec', 'decoder_for', 'encoder_for']
 
 # %% ../../nbs/internals/10_Codecs.ipynb #921fc679
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Awaitable, Callable, Dict, Generic, Optional, Type, TypeVar, Union
+from typing import Any, Awaitable, Callable, Dict, Generic, Optional, Protocol, Type, TypeVar, Union
 
 from pydantic import BaseModel
 
@@ -47,6 +47,28 @@ class Direction(Enum):
     DECODING = "decoding"
 
 
+class SchemaKind(Enum):
+    "The language of a schema in a Schema Registry, as its API names it (`schemaType`)"
+    AVRO = "AVRO"
+    JSON = "JSON"
+
+
+@dataclass(frozen=True)
+class Schema:
+    "A schema as a Schema Registry keeps it: its language and its definition"
+    kind: SchemaKind
+    definition: Dict[str, Any] = field(hash=False)
+
+
+class SchemaStore(Protocol):
+    "Where a Schema Registry codec registers and finds schemas: a registry's API, or the Tester's in-memory registry"
+
+    async def register(self, subject: str, schema: Schema) -> int: ...  # its id: registered, or found
+    def register_now(self, subject: str, schema: Schema) -> int: ...  # the same, blocking (an encode has no loop to await on)
+    async def latest(self, subject: str) -> Optional[int]: ...  # the id of the subject's latest version, None if it has none
+    def schema(self, schema_id: int) -> Schema: ...  # blocking, once per id (decoding is synchronous)
+
+
 @dataclass(frozen=True)
 class Codec(Generic[Message]):
     "How one consumer's or producer's messages become bytes and back, and how the docs describe them"
@@ -60,7 +82,9 @@ class Codec(Generic[Message]):
     # A codec made for each endpoint it is given to, from the endpoint's model, topic (None with a pattern) and
     # direction: a Schema Registry's, whose subject is named after the topic, and which a producer registers
     for_endpoint: Optional[Callable[[Type[Any], Optional[str], "Direction"], "Codec[Any]"]] = field(default=None, repr=False)
-    prepare: Optional[Callable[[], Awaitable[None]]] = field(default=None, repr=False)  # run when the app starts, before any message
+    # Run when the app starts, before any message, with the schema store the app was told to use instead of the codec's
+    # own (None: its own): a Schema Registry codec registers or finds its schemas there
+    prepare: Optional[Callable[[Optional[SchemaStore]], Awaitable[None]]] = field(default=None, repr=False)
     subject: Optional[str] = None  # the Schema Registry subject of its schemas (messages in Confluent's wire format)
 
     def payload(self, json_schema: Dict[str, Any]) -> Dict[str, Any]:

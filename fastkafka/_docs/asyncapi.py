@@ -113,7 +113,7 @@ def asyncapi_spec(app: FastKafka) -> Dict[str, Any]:
         if codec.subject is not None:  # Confluent's wire format: the schema's id leads the payload
             message.setdefault("bindings", {"kafka": {"bindingVersion": "0.5.0"}})["kafka"].update(
                 schemaIdLocation="payload", schemaIdPayloadEncoding="confluent")
-            wire = (f"Avro in Confluent's wire format: a zero byte, the schema's 4-byte id in the Schema Registry, then the "
+            wire = (f"{'JSON' if codec.schema_format is None else 'Avro'} in Confluent's wire format: a zero byte, the schema's 4-byte id in the Schema Registry, then the "
                     f"payload. The schema is registered under subject `{codec.subject}`.")
             message["description"] = "\n\n".join(filter(None, (message.get("description"), wire)))
         messages[name] = message

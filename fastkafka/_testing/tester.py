@@ -19,6 +19,7 @@ from .._components.clients import ConsumerClient, ProducerClient
 from .._components.codecs import Codec
 from .._components.producer import KafkaEvent
 from .in_memory_broker import InMemoryBroker
+from .in_memory_registry import InMemorySchemaRegistry
 from .in_memory_transactions import InMemoryClusters
 from .local_kafka import ApacheKafkaBroker
 
@@ -75,6 +76,7 @@ class TesterMirrors(FastKafka):
         *,
         use_in_memory_broker: Union[bool, InMemoryBroker] = True,  # True: a fresh InMemoryBroker; an InMemoryBroker: that one; False: the apps' own broker
         reraise_handler_errors: bool = True,  # raise the first exception of the apps' handlers in the test (False: when testing the error policy)
+        schema_registry: Optional[InMemorySchemaRegistry] = None,  # on the in-memory broker, the apps' Schema Registry (None: a fresh one per run)
     ) -> None:
         self.apps: List[FastKafka] = [app] if isinstance(app, FastKafka) else list(app) if isinstance(app, Sequence) else []
         if not self.apps or not all(isinstance(a, FastKafka) for a in self.apps):
@@ -87,6 +89,8 @@ class TesterMirrors(FastKafka):
         self.use_in_memory_broker: Union[bool, InMemoryBroker] = use_in_memory_broker
         self.reraise_handler_errors: bool = reraise_handler_errors
         self.broker: Optional[InMemoryBroker] = None  # the in-memory broker, while the Tester runs on one
+        self._given_schema_registry: Optional[InMemorySchemaRegistry] = schema_registry
+        self._schema_registry: Optional[InMemorySchemaRegistry] = None  # what the Schema Registry codecs use, while the Tester runs in memory
         self.mirrors: Dict[Callable[..., Any], Mirror] = {}  # an app's function -> its mirror
         self._mirror_topics: Dict[str, str] = {}  # mirror name -> its topic
         self._local_kafka: Optional[ApacheKafkaBroker] = None  # a Kafka to start on entering (`using_local_kafka`)
@@ -123,6 +127,14 @@ class TesterMirrors(FastKafka):
                 for function in (p.function, p.decorated):
                     if function is not None:
                         self.mirrors[function] = getattr(self, receivers[p.topic, a.cluster_for(p).bootstrap_servers])
+
+    @property
+    def schema_registry(self) -> InMemorySchemaRegistry:
+        "The in-memory Schema Registry the apps' registry codecs use, while the Tester runs on the in-memory broker"
+        if self._schema_registry is None:
+            raise RuntimeError("tester.schema_registry exists while the Tester runs on the in-memory broker, inside `async with`; "
+                               "with using_local_kafka() the codecs use the registry they were given")
+        return self._schema_registry
 
     def _cluster_suffix(self, topic: str, servers: str, uses: Dict[Tuple[str, str], Any]) -> str:
         "The mirror name's suffix of `topic` on `servers`: none on the first app's cluster, or when the topic is on one cluster only"
@@ -210,9 +222,11 @@ class TesterLifecycle(TesterMirrors):
             # one in-memory broker per cluster: the apps' own cluster on `self.broker`, any other on one of its own
             self._clusters = InMemoryClusters(self.broker, {a.bootstrap_servers for a in apps_and_tester})
             producer, consumer = self._clusters.clients
+            self._schema_registry = self._given_schema_registry or InMemorySchemaRegistry()
             for a in apps_and_tester:
                 self._saved_clients.append((a, a.kafka_clients))
                 a.use_kafka_clients(producer, consumer)
+                a.use_schema_registry(self._schema_registry)
         try:
             for a in self.apps:
                 await a.startup()
@@ -232,6 +246,8 @@ class TesterLifecycle(TesterMirrors):
                 a.remove_error_listener(self._handler_failed)
         for a, saved in self._saved_clients:
             a.use_kafka_clients(*saved)
+            a.use_schema_registry(None)
+        self._schema_registry = None
         self._saved_clients = []
         if self.broker is not None and self.use_in_memory_broker is True:
             self.broker.stop()
