@@ -29,6 +29,7 @@ async def mistakes() -> None:
     await on_predictions("setosa")  # expect-error: @consumes returns the function it was given
     app.consume(topic="predictions")  # expect-error: a misspelt method of FastKafka
     KafkaEvent(Prediction(species="setosa"), key="setosa")  # expect-error: keys are bytes
+    KafkaEvent(["setosa", "virginica"], key=b"species")  # expect-error: a KafkaEvent holds a model or a list of models
     async with Tester(app) as tester:
         await tester.on_predictions.assert_caled_with(Prediction(species="setosa"))  # expect-error: a misspelt assertion
         await tester.to_predictions({"species": "setosa"})  # expect-error: the Tester sends models, not dicts

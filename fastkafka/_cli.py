@@ -13,7 +13,8 @@ import typer
 
 from . import __version__
 from ._docs.html import generate_html_docs, install_docs_deps, serve_docs
-from ._server.run import load_app, run_fastkafka_server
+from ._application.endpoints import DEFAULT_BROKER
+from ._server.run import cpu_cores, load_app, run_fastkafka_server
 from ._testing.kafka_install import install_kafka
 from ._testing.local_registry import install_schema_registry
 
@@ -44,9 +45,10 @@ def _main(version: bool = typer.Option(False, "--version", callback=_print_versi
 
 @_app.command("run")
 def run(
+    context: typer.Context,
     app: str = typer.Argument(..., help="The app as module:attribute, e.g. my_service.main:kafka_app"),
-    num_workers: int = typer.Option(1, "--num-workers", help="How many worker processes run the app (they share its consumer groups)."),
-    kafka_broker: Optional[str] = typer.Option(None, "--kafka-broker", help="The kafka_brokers entry to connect to (default: the app's selection, else localhost:9092)."),
+    num_workers: int = typer.Option(cpu_cores(), "--num-workers", help="How many worker processes run the app, by default one per CPU core (they share the partitions of a consumer with a group_id; each reads every message of one without)."),
+    kafka_broker: str = typer.Option(DEFAULT_BROKER, "--kafka-broker", help="The kafka_brokers entry to connect to; by default, an app without an entry \"localhost\" runs with the one it selects itself (bootstrap_servers_id=), else localhost:9092."),
     stop_timeout: float = typer.Option(10.0, "--stop-timeout", help="Seconds a worker has to stop after SIGTERM/SIGINT (finish handlers, commit, flush) before it is killed; bounded even with the broker gone."),
     log_level: str = typer.Option("INFO", "--log-level", help="DEBUG, INFO, WARNING, ERROR or CRITICAL (unless the app configures logging itself)."),
     log_format: str = typer.Option("text", "--log-format", help="text (a line per record: time, level, logger, message) or json (an object per line, for log shippers)."),
@@ -56,8 +58,10 @@ def run(
     health_bind: str = typer.Option("127.0.0.1", "--health-bind", help="The address the health probes are served on (0.0.0.0: every interface, e.g. in a container)."),
 ) -> None:
     "Run a FastKafka app in worker processes until SIGINT (Ctrl-C) or SIGTERM; each worker stops gracefully."
+    source = context.get_parameter_source("kafka_broker")  # an enum of the click typer runs on (newer typers bring their own)
+    given = source is not None and source.name == "COMMANDLINE"  # else the default's rule, in load_app
     try:
-        code = run_fastkafka_server(num_workers, app, kafka_broker, stop_timeout, log_level, log_format, metrics_port, metrics_bind,
+        code = run_fastkafka_server(num_workers, app, kafka_broker if given else None, stop_timeout, log_level, log_format, metrics_port, metrics_bind,
                                     health_port, health_bind)
     except (ValueError, RuntimeError, ImportError) as e:  # ImportError: --metrics-port or --health-port without its extra
         raise _fail("run", e)

@@ -14,14 +14,14 @@ from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Coroutine, Dict, List, Optional, Sequence, Tuple, TypeVar, Union, cast
+from typing import Any, Callable, Coroutine, Dict, List, Optional, Sequence, Set, Tuple, TypeVar, Union, cast
 from unittest.mock import AsyncMock, MagicMock
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from typing_extensions import ParamSpec
 
-from .endpoints import (LOCALHOST, Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint, check_exactly_once,
+from .endpoints import (DEFAULT_BROKER, LOCALHOST, Cluster, ConsumerEndpoint, Endpoint, ProducerEndpoint, Returns, check_exactly_once,
                                               check_consumer_control, check_kafka_kwargs, dead_letter_topic_of, checked_brokers, cluster_of, message_type_of,
                                               reading_of, return_type_of, topic_of)
 from .kafka_parameters import CONSUMER_PARAMETERS, PRODUCER_PARAMETERS, parameters_doc, with_kafka_parameters
@@ -31,10 +31,10 @@ from .._components.clients import ConsumerClient, ProducerClient
 from .._components.codecs import Codec, Decoder, Encoder, decoding_codec, encoding_codec
 from .._components.middlewares import check_middlewares
 from .metrics import NoMetrics
-from .._consuming.dispatch import check_concurrency
+from .._consuming.dispatch import DynamicTaskExecutor, SequentialExecutor, check_concurrency, execution_of
 from .._consuming.parking import MAX_UNCOMMITTED
 from .._consuming.loop import RebalanceHooks
-from .._components.producer import Sender
+from .._components.producer import Sender, spread
 
 # %% ../../nbs/internals/40_App.ipynb #1bbb62a2
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ class AppConfig(AppLifecycle):
         version: Optional[str] = None,
         contact: Optional[Dict[str, str]] = None,
         kafka_brokers: Optional[Dict[str, Any]] = None,
+        bootstrap_servers_id: Optional[str] = None,
         root_path: Optional[Union[Path, str]] = None,
         lifespan: Optional[Callable[[Any], AbstractAsyncContextManager]] = None,
         middlewares: Optional[Sequence[Any]] = None,
@@ -73,7 +74,8 @@ class AppConfig(AppLifecycle):
         - `description`: optional description for the documentation. If None, the description will be set to empty string
         - `version`: optional version for the documentation. If None, the version will be set to empty string
         - `contact`: optional contact for the documentation. If None, the contact will be set to placeholder values: name='Author' url='https://www.google.com' email='noreply@gmail.com'
-        - `kafka_brokers`: dictionary describing the Kafka brokers the app can use, `{name: {"url", "port", "description", "protocol", "security"}}`; select one with `set_kafka_broker(name)` (none selected: localhost:9092). Also used for the documentation
+        - `kafka_brokers`: dictionary describing the Kafka brokers the app can use, `{name: {"url", "port", "description", "protocol", "security"}}`; the app connects to the one `bootstrap_servers_id` names. Also used for the documentation
+        - `bootstrap_servers_id`: the entry of `kafka_brokers` the app connects to (as FastKafka 0.8 names it), default: None, which is the entry "localhost" if there is one (0.8's default), else localhost:9092. `set_kafka_broker(name)` and `fastkafka run --kafka-broker NAME` select another
         - `root_path`: path to where documentation will be created
         - `lifespan`: asynccontextmanager that is used for setting lifespan hooks. `__aenter__` is called before app start and `__aexit__` after app stop, e.g. when the app is used as `async with kafka_app: ...`
         - `middlewares`: middleware objects (see `fastkafka.BaseMiddleware`) whose `consume_scope` runs around every handler call and whose `publish_scope` runs around every message sent, outside the endpoints' own; the first is the outermost
@@ -95,7 +97,7 @@ class AppConfig(AppLifecycle):
         self.middlewares: Tuple[Any, ...] = check_middlewares(middlewares, "FastKafka()")
         self._producer_defaults = {k: v for k, v in kwargs.items() if k in PRODUCER_PARAMETERS}
         self._consumer_defaults = {k: v for k, v in kwargs.items() if k in CONSUMER_PARAMETERS}
-        self._kafka_broker_name: Optional[str] = None
+        self._kafka_broker_name: Optional[str] = DEFAULT_BROKER if DEFAULT_BROKER in self.kafka_brokers else None
         self._consumers = []
         self._producers = []
         self._background = []
@@ -106,6 +108,8 @@ class AppConfig(AppLifecycle):
         self.metrics: NoMetrics = NoMetrics()  # PrometheusMetrics() (fastkafka.metrics) before startup to measure the app
         # The factories of the Kafka clients: aiokafka's, or an InMemoryBroker's (`broker.clients`) under the Tester.
         self._kafka_clients = (AIOKafkaProducer, AIOKafkaConsumer)
+        if bootstrap_servers_id is not None:
+            self.set_kafka_broker(bootstrap_servers_id)  # ValueError listing the entries of kafka_brokers
 
     def __repr__(self) -> str:
         return f"FastKafka(title={self.title!r}, consumes={[c.topic for c in self._consumers]}, produces={[p.topic for p in self._producers]}, started={self._started})"
@@ -119,14 +123,15 @@ class AppBrokers(AppConfig):
     "FastKafka, step 2: the Kafka broker it connects to, and read-only views of what it registered"
 
     def set_kafka_broker(self, kafka_broker_name: Optional[str]) -> None:
-        """Select the entry of `kafka_brokers` the app connects to (None: none, so localhost:9092), and the entry of that
-        name of each endpoint's own `brokers`"""
+        """Select the entry of `kafka_brokers` the app connects to (None: none, so localhost:9092; the app starts with
+        its `bootstrap_servers_id`, or the entry "localhost" if it has one), and the entry of that name of each
+        endpoint's own `brokers`"""
         if kafka_broker_name is not None and kafka_broker_name not in self.kafka_brokers:
             options = ", ".join(repr(name) for name in self.kafka_brokers) or "none: kafka_brokers is empty"
             raise ValueError(f"Unknown kafka broker name {kafka_broker_name!r}; the options are {options}")
         for endpoint in (*self._consumers, *self._producers):
             if endpoint.brokers is not None:
-                cluster_of(endpoint.brokers, kafka_broker_name or "localhost", f"{endpoint.name}()")  # ValueError naming its entries
+                cluster_of(endpoint.brokers, kafka_broker_name or DEFAULT_BROKER, f"{endpoint.name}()")  # ValueError naming its entries
         if self._started:
             raise RuntimeError("The app is running: shutdown() before selecting another Kafka broker")
         self._kafka_broker_name = kafka_broker_name
@@ -145,7 +150,7 @@ class AppBrokers(AppConfig):
         """Where `endpoint`'s clients connect: the entry of its own `brokers` named as the app's selection ('localhost'
         when none is selected); without `brokers=` (or for None), the app's selected entry of `kafka_brokers`"""
         if endpoint is not None and endpoint.brokers is not None:
-            return cluster_of(endpoint.brokers, self._kafka_broker_name or "localhost", f"{endpoint.name}()")
+            return cluster_of(endpoint.brokers, self._kafka_broker_name or DEFAULT_BROKER, f"{endpoint.name}()")
         if self._kafka_broker_name is None:
             return LOCALHOST
         return cluster_of(self.kafka_brokers, self._kafka_broker_name, "FastKafka()")
@@ -159,6 +164,10 @@ class AppBrokers(AppConfig):
     def producers(self) -> Tuple[ProducerEndpoint, ...]:
         "What each `@produces` registered: a read-only view"
         return tuple(self._producers)
+
+    def get_topics(self) -> Set[str]:
+        "The topics the app consumes and produces (FastKafka 0.8's name; a consumer of a pattern names none)"
+        return {c.topic for c in self._consumers if c.reading.pattern is None} | {p.topic for p in self._producers}
 
     @property
     def kafka_settings(self) -> Dict[str, Any]:
@@ -192,6 +201,7 @@ class AppConsumes(AppBrokers):
         dead_letter_topic: Union[None, bool, str] = None,  # given-up messages go here (True: "<topic>.dlq"); None: skipped
         max_concurrency: int = 1,  # how many handler calls may be in flight at once
         ordering: str = "key",  # with max_concurrency > 1: "key" (same key in offset order), "partition" (one per partition) or "none"
+        executor: Union[None, str, SequentialExecutor, DynamicTaskExecutor] = None,  # FastKafka 0.8's name for max_concurrency
         exactly_once: bool = False,  # commit what the handler produces and the consumed offsets in one Kafka transaction
         middlewares: Optional[Sequence[Any]] = None,  # middleware objects around each call of this handler, inside the app's
         brokers: Optional[Any] = None,  # its own clusters, by name, shaped like kafka_brokers; None: the app's
@@ -206,10 +216,11 @@ class AppConsumes(AppBrokers):
         """Decorator registering the function called with each message received on a topic.
 
         It is also what registers the topic for the AsyncAPI specification and documentation. The message parameter's
-        pydantic type hint decides how messages are decoded; annotated `List[Model]`, the function is called once per fetch
-        with all its messages (a batch). A second parameter annotated `EventMetadata` (`List[EventMetadata]` for a batch)
-        gets each message's topic, partition, offset, timestamp, key and headers. Async functions run on the event loop;
-        plain functions run in a worker thread, never blocking the loop. Several functions may consume the same topic.
+        pydantic type hint decides how messages are decoded; annotated `List[Model]`, the function is called once per
+        partition of each fetch, with that partition's messages in offset order (a batch). A second parameter annotated
+        `EventMetadata` (`List[EventMetadata]` for a batch) gets each message's topic, partition, offset, timestamp, key
+        and headers. Async functions run on the event loop; plain functions run in a worker thread, never blocking the
+        loop. Several functions may consume the same topic.
 
         Parameters:
 
@@ -219,8 +230,9 @@ class AppConsumes(AppBrokers):
         - `retries`: how many more times a failing handler is called, with exponential backoff, before its message is given up, default: 0. While a message is retried, the messages after it with the same key wait, and the rest of its partition goes on (with ordering="partition", its partition waits); the commit never passes it
         - `retry_backoff`: seconds before the first retry, doubled after each (at most 30 s), default: 0.1
         - `dead_letter_topic`: where given-up messages (decoding failed, the handler failed every attempt, or what it produced could not be delivered) are sent with their original key and value and headers describing the error; True means `<topic>.dlq`, default: None (they are logged and skipped)
-        - `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of partitions no other running batch has
+        - `max_concurrency`: how many handler calls may be in flight at once (sync handlers in as many worker threads), default: 1 (one message at a time). For a batch consumer: how many batches, each of its own partition
         - `ordering`: which messages are handled one after another when some are in flight at once, retried or sent back: "key" (messages with the same key, in offset order; messages without a key are independent), "partition" (one in flight per partition) or "none", default: "key"
+        - `executor`: FastKafka 0.8's name for `max_concurrency`: "SequentialExecutor" (one call at a time) or "DynamicTaskExecutor" (`max_concurrency` calls at once if it is > 1, else 100), or an instance from `fastkafka.executors`, `SequentialExecutor(max_buffer_size=B)` or `DynamicTaskExecutor(size=N, max_buffer_size=B)` (`max_concurrency=N`, `max_uncommitted=B`); `ordering` applies as with `max_concurrency`, and a `max_concurrency` or `max_uncommitted` contradicting it is a ValueError, default: None
         - `middlewares`: middleware objects whose `consume_scope` runs around each call of this handler (per message, or per batch), inside the app's middlewares; the first is the outermost, default: None
         - `brokers`: the clusters this consumer reads from, by name, shaped like `kafka_brokers` (each entry may carry its own `security_protocol`, `sasl_*` and `ssl_context`); the name the app runs with picks its entry, default: None (the app's `kafka_brokers`)
         - `pattern`: a regular expression: the consumer reads every topic whose whole name matches it, and picks up a new one within `metadata_max_age_ms` (5 minutes by default), default: None (it reads `topic`)
@@ -244,24 +256,25 @@ class AppConsumes(AppBrokers):
         def register(function: Handler) -> Handler:
             check_kafka_kwargs(kwargs, CONSUMER_PARAMETERS, f"@consumes() on {function.__name__}()", "AIOKafkaConsumer")
             check_concurrency(max_concurrency, ordering, f"@consumes() on {function.__name__}()")
+            execution = execution_of(executor, max_concurrency, max_uncommitted, f"@consumes() on {function.__name__}()")
             own_middlewares = check_middlewares(middlewares, f"@consumes() on {function.__name__}()")
             if not isinstance(retries, int) or retries < 0 or not retry_backoff >= 0:
                 raise ValueError(f"@consumes() on {function.__name__}(): retries must be a whole number >= 0 and retry_backoff >= 0 seconds")
             message_type, batch, with_metadata, with_ack = message_type_of(function)
             if exactly_once:
-                check_exactly_once(function, batch, max_concurrency, {**self._consumer_defaults, **kwargs})
+                check_exactly_once(function, batch, execution.max_concurrency, {**self._consumer_defaults, **kwargs})
             reading = reading_of(function, topic, prefix, pattern, partitions)
             codec = decoding_codec(decoder, message_type, reading.topic)
-            check_consumer_control(function, reading, manual_ack, with_ack, batch, exactly_once, max_uncommitted, on_assign, on_revoke)
+            check_consumer_control(function, reading, manual_ack, with_ack, batch, exactly_once, execution.max_uncommitted, on_assign, on_revoke)
             consumed = reading.name
             dead_letters = dead_letter_topic_of(function, dead_letter_topic, reading)
             self._consumers.append(ConsumerEndpoint(
                 function=function, topic=consumed, kafka_kwargs=dict(kwargs),
                 is_async=inspect.iscoroutinefunction(function), message_type=message_type, decoder=decoder,
                 codec=codec, retries=retries, retry_backoff=retry_backoff,
-                dead_letter_topic=dead_letters, max_concurrency=max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
+                dead_letter_topic=dead_letters, max_concurrency=execution.max_concurrency, ordering=ordering, batch=batch, with_metadata=with_metadata,
                 exactly_once=exactly_once, middlewares=own_middlewares, with_ack=with_ack, reading=reading,
-                max_uncommitted=max_uncommitted, hooks=RebalanceHooks(on_assign, on_revoke),
+                max_uncommitted=execution.max_uncommitted, hooks=RebalanceHooks(on_assign, on_revoke),
                 brokers=None if brokers is None else checked_brokers(brokers, f"@consumes() on {function.__name__}()")))
             return function
         return register
@@ -284,7 +297,9 @@ class AppProduces(AppConsumes):
         """Decorator making every call of the function send the value it returns to a topic.
 
         The function returns a pydantic model, or `KafkaEvent[Model]` to give the message key and headers, or a list of
-        either (sent in per-partition batches, in list order); the caller still gets the value back. It is also what registers the topic for the AsyncAPI specification and documentation. Async and plain
+        either (sent in per-partition batches, in list order), or `KafkaEvent[List[Model]]` (each message of the list sent
+        with the event's key and headers, as in FastKafka 0.8); the caller still gets the value back. It is also what
+        registers the topic for the AsyncAPI specification and documentation. Async and plain
         functions both work; a plain function called from a coroutine does not block the event loop. Producers with equal
         settings share one AIOKafkaProducer.
 
@@ -323,13 +338,14 @@ class AppProduces(AppConsumes):
 
 
 def _sending(function: Callable[..., Any], registered: ProducerEndpoint, sender: Sender, signal: CallSignal) -> Callable[..., Any]:
-    "`function`, sending what it returns with `sender`, and telling its mock (once the Tester made one)"
+    "`function`, sending what it returns with `sender` (a KafkaEvent of a list as its messages, if it says so), and telling its mock (once the Tester made one)"
+    spreads = registered.returns is Returns.EVENT_OF_LIST
     if registered.is_async:
         @functools.wraps(function)
         async def produce(*args: Any, **kwargs: Any) -> Any:
             try:
                 value = await function(*args, **kwargs)
-                await sender.send(value)
+                await sender.send(spread(value) if spreads else value)
                 return value
             finally:
                 if registered.mock is not None:
@@ -341,7 +357,7 @@ def _sending(function: Callable[..., Any], registered: ProducerEndpoint, sender:
     def produce_from_sync(*args: Any, **kwargs: Any) -> Any:
         try:
             value = function(*args, **kwargs)
-            sender.send_from_sync(value)
+            sender.send_from_sync(spread(value) if spreads else value)
             return value
         finally:
             if registered.mock is not None:
@@ -376,19 +392,7 @@ class FastKafka(AppProduces):
 
         def wrap(function: Handler) -> Handler:
             results = self.benchmark_results[function.__name__] = {"calls": 0, "throughput": [], "average": None}
-            tick = Throughput(function.__name__, seconds, sliding_window_size, results).tick
-            if inspect.iscoroutinefunction(function):
-                @functools.wraps(function)
-                async def counted(*args: Any, **kwargs: Any) -> Any:
-                    tick()
-                    return await function(*args, **kwargs)
-                return cast(Handler, counted)
-
-            @functools.wraps(function)
-            def counted_sync(*args: Any, **kwargs: Any) -> Any:
-                tick()
-                return function(*args, **kwargs)
-            return cast(Handler, counted_sync)
+            return Throughput(function.__name__, seconds, sliding_window_size, results).counting(function)
         return wrap
 
     def create_mocks(self) -> None:

@@ -64,7 +64,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         commit_interval_ms: Optional[int] = None,  # commit done offsets this often (and on stop, and on revoke); None: never commit
         max_concurrency: int = 1,  # handler calls in flight at once
         ordering: str = "key",  # with max_concurrency > 1: 'key', 'partition' or 'none'
-        batch: bool = False,  # the handler takes a list: the messages of a whole fetch at once
+        batch: bool = False,  # the handler takes a list: the messages of one partition of a fetch at once
         transactions: Optional[PartitionProducers] = None,  # exactly once: outputs and offsets committed in these producers' transactions
         on_error: Callable[[BaseException, Any, str], None] = lambda error, record, stage: None,  # told of every failure
         middlewares: Optional[ConsumerMiddlewares] = None,  # None: no middleware has a consume scope

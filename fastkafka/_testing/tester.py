@@ -96,6 +96,7 @@ class TesterMirrors(FastKafka):
         self._local_kafka: Optional[ApacheKafkaBroker] = None  # a Kafka to start on entering (`using_local_kafka`)
         self._clusters: Optional[InMemoryClusters] = None  # the in-memory brokers of the clusters, while the Tester runs in memory
         self._local_kafka_kwargs: Dict[str, Any] = {}  # what using_local_kafka() was given
+        self._broker_entry: Optional[str] = None  # the kafka_brokers entry every app uses while the Tester runs (0.8's bootstrap_servers_id)
         self._other_kafkas: List[ApacheKafkaBroker] = []  # the local Kafkas of the clusters endpoints name, while the Tester runs
         self._redirected: List[Any] = []  # endpoints pointed at a local Kafka, to put back
         self._handler_error: Optional[BaseException] = None
@@ -209,6 +210,10 @@ class TesterLifecycle(TesterMirrors):
             for a in self.apps:
                 a.add_error_listener(self._handler_failed)
         apps_and_tester: List[FastKafka] = [*self.apps, self]
+        if self._broker_entry is not None:
+            for a in apps_and_tester:
+                self._selected.append((a, a.kafka_broker_name))
+                a.set_kafka_broker(self._broker_entry)
         if self._local_kafka is not None:
             try:
                 await self._start_local_kafkas(apps_and_tester)
@@ -314,4 +319,21 @@ class Tester(TesterLifecycle):
         self.use_in_memory_broker: Union[bool, InMemoryBroker] = False
         self._local_kafka = ApacheKafkaBroker(topics=topics, **broker_kwargs)
         self._local_kafka_kwargs = broker_kwargs  # for the local Kafkas of other clusters
+        return self
+
+    def using_external_broker(self, bootstrap_servers_id: Optional[str] = None) -> Self:
+        """FastKafka 0.8's: run on the apps' own Kafka, the `kafka_brokers` entry `bootstrap_servers_id` (None: the one
+        each app selects) while the Tester runs; returns the Tester"""
+        return self._using(False, bootstrap_servers_id)
+
+    def using_inmemory_broker(self, bootstrap_servers_id: Optional[str] = None) -> Self:
+        "FastKafka 0.8's: run on a fresh in-memory broker (the default), with the apps on `kafka_brokers` entry `bootstrap_servers_id`; returns the Tester"
+        return self._using(True, bootstrap_servers_id)
+
+    def _using(self, in_memory: bool, bootstrap_servers_id: Optional[str]) -> Self:
+        apps_and_tester: List[FastKafka] = [*self.apps, self]
+        for a in apps_and_tester:
+            if bootstrap_servers_id is not None and bootstrap_servers_id not in a.kafka_brokers:
+                a.set_kafka_broker(bootstrap_servers_id)  # the ValueError naming the entries there are
+        self.use_in_memory_broker, self._local_kafka, self._broker_entry = in_memory, None, bootstrap_servers_id
         return self
