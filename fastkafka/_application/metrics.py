@@ -147,7 +147,7 @@ class PrometheusMetrics(NoMetrics):
 
         def counted(value: Any) -> Awaitable[None]:
             with lock:
-                produced.count += 1
+                produced.count += len(value) if type(value) is list else 1  # a list is that many messages
             return send(value)
         return counted
 
