@@ -280,7 +280,7 @@ class AppStarting(AppStopping):
         "What the app runs, for the log when it starts"
         lines = [f"FastKafka app {self.title or ''!r} started on {self.bootstrap_servers}"]
         for registered, _, _ in self._running:
-            group = registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
+            group = self.group_of(registered)
             how = ("exactly once" if registered.exactly_once else "batches" if registered.batch
                    else "manual ack" if registered.with_ack else (f"ordering {registered.ordering}" if registered.max_concurrency > 1 else None))
             lines.append(f"  consumes {registered.reading.describe()} with {registered.name}() (group {group}, decoder {_codec_name(registered.decoder, registered.codec.name)}, "
@@ -290,8 +290,8 @@ class AppStarting(AppStopping):
                          + self._elsewhere(producer))
         return "\n".join(lines)
 
-    def _group_of(self, registered: ConsumerEndpoint) -> Optional[str]:
-        "A consumer's group: its own `group_id`, else the app's"
+    def group_of(self, registered: ConsumerEndpoint) -> Optional[str]:
+        "A consumer's group: its own `group_id`, else the app's (None: no group, so it reads every message of its topic)"
         return registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
 
     def _elsewhere(self, registered: Endpoint) -> str:
@@ -350,7 +350,7 @@ class AppReporting(AppStarting):
         group gave them to others; a consumer without a group is ready once started), and Kafka is reachable"""
         consumers, reasons = [], [] if self._started else ["the app is not started"]
         for registered, consumer, loop in self._running:
-            group = self._group_of(registered)
+            group = self.group_of(registered)
             in_group = loop.in_group or group is None
             consumers.append({"consumer": registered.name, "topic": registered.topic, "group_id": group, "in_group": in_group,
                               "partitions": sorted(tp.partition for tp in consumer.assignment())})

@@ -56,9 +56,8 @@ def import_app(app_path: str) -> FastKafka:
 
 def _read_by_every_worker(app: FastKafka) -> List[Tuple[str, str]]:
     "(function name, topic) of each consumer without a consumer group: every worker reads all its messages"
-    default_group = app.kafka_settings.get("group_id")
     return [(consumer.name, consumer.topic if consumer.reading.pattern is None else f"/{consumer.reading.pattern}/")
-            for consumer in app.consumers if consumer.kafka_kwargs.get("group_id", default_group) is None]
+            for consumer in app.consumers if app.group_of(consumer) is None]
 
 
 def cpu_cores() -> int:
