@@ -290,7 +290,7 @@ class AppStarting(AppStopping):
                          + self._elsewhere(producer))
         return "\n".join(lines)
 
-    def group_of(self, registered: ConsumerEndpoint) -> Optional[str]:
+    def group_of(self, registered: Any) -> Optional[str]:  # one of `consumers` (Any: its aiokafka types are not public)
         "A consumer's group: its own `group_id`, else the app's (None: no group, so it reads every message of its topic)"
         return registered.kafka_kwargs.get("group_id", self._consumer_defaults.get("group_id"))
 
